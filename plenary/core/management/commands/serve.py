@@ -1,0 +1,34 @@
+import uvicorn
+from django.core.management.base import BaseCommand, CommandError
+
+
+class Command(BaseCommand):
+    help = "Serve pages and WebSockets from one process (uvicorn with plenary.asgi)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument(
+            "--workers", type=int, default=1, help="Server processes (needs REDIS_URL above 1)."
+        )
+
+    def handle(self, *args, host, port, workers, **options):
+        from django.conf import settings
+
+        if not 0 < port < 65536:
+            raise CommandError(f"--port must be between 1 and 65535; got {port}")
+        if workers < 1:
+            raise CommandError("--workers must be at least 1")
+        if workers > 1 and not settings.REDIS_URL:
+            raise CommandError("--workers above 1 needs REDIS_URL so that live rooms are shared")
+        self.stdout.write(f"Plenary on http://{host}:{port}/ (Ctrl-C to stop)")
+        uvicorn.run(
+            "plenary.asgi:application",
+            host=host,
+            port=port,
+            workers=workers,
+            access_log=False,
+            lifespan="off",
+            log_level="warning",
+            timeout_graceful_shutdown=5,
+        )

@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from plenary.accounts.urls import auth_patterns
+from plenary.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("ok", core_views.ok, name="ok"),
+    *auth_patterns,
+    path("accounts/", include("plenary.accounts.urls")),
+    path("meetings/", include("plenary.meetings.urls")),
+    path("admin/", admin.site.urls),
+]
