@@ -1,6 +1,7 @@
 import datetime as dt
 import zoneinfo
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -184,3 +185,68 @@ class TimePlanSlot(models.Model):
     @property
     def ends_at(self) -> dt.datetime:
         return self.meeting.local(self.date, self.end)
+
+
+class DeadlinePolicy(models.Model):
+    """A body's deadline rules as data (see deadlines.py for the rule vocabulary)."""
+
+    name = models.SlugField(max_length=50, unique=True)
+    description = models.CharField(max_length=200, blank=True)
+    rules = models.JSONField(help_text="Per deadline key, how its date and cut-off are derived.")
+
+    class Meta:
+        verbose_name_plural = "deadline policies"
+
+    def __str__(self):
+        return self.name
+
+
+class DeadlineOverride(models.Model):
+    """The secretariat's change of one deadline of one meeting, with its reason."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="deadline_overrides"
+    )
+    key = models.CharField(max_length=30)
+    date = models.DateField()
+    cutoff = models.DateTimeField(help_text="The instant the deadline closes (stored in UTC).")
+    reason = models.TextField()
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    set_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "key"], name="deadline_override_unique_key"),
+        ]
+
+    def __str__(self):
+        return f"{self.meeting.slug} {self.key} -> {self.date}"
+
+
+class PlanVersion(models.Model):
+    """A published version of a meeting's agenda or time plan: number, who, when, and content."""
+
+    class Kind(models.TextChoices):
+        AGENDA = "agenda", "Agenda"
+        TIME_PLAN = "time_plan", "Time plan"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="plan_versions")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    number = models.PositiveIntegerField()
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    published_at = models.DateTimeField(auto_now_add=True)
+    note = models.CharField(max_length=300, blank=True)
+    snapshot = models.JSONField(help_text="The items or slots as published.")
+
+    class Meta:
+        ordering = ["meeting", "kind", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "kind", "number"], name="plan_version_number_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} version {self.number} of {self.meeting.slug}"

@@ -1,9 +1,9 @@
 from django.urls import path
 
-from plenary.meetings import views
+from plenary.meetings.views import pages
 
 app_name = "meetings"
 urlpatterns = [
-    path("<slug:slug>/", views.meeting_detail, name="detail"),
-    path("<slug:slug>/calendar.ics", views.meeting_ics, name="ics"),
+    path("<slug:slug>/", pages.meeting_detail, name="detail"),
+    path("<slug:slug>/calendar.ics", pages.meeting_ics, name="ics"),
 ]

@@ -1,0 +1,41 @@
+"""Shared fixtures: the demo data and the people tests act as."""
+
+import pytest
+
+from plenary.accounts.models import User
+from plenary.core.demo import DEMO_MEETING, NEXT_MEETING, load_demo
+from plenary.meetings.models import Meeting
+
+
+@pytest.fixture
+def demo(db):
+    """The demo as `plenary demo` loads it; returns the logins."""
+    return load_demo()
+
+
+@pytest.fixture
+def seed_meeting(demo) -> Meeting:
+    return Meeting.objects.get(slug=DEMO_MEETING)
+
+
+@pytest.fixture
+def next_meeting(demo) -> Meeting:
+    return Meeting.objects.get(slug=NEXT_MEETING)
+
+
+def _persona(email):
+    @pytest.fixture
+    def fixture(demo) -> User:
+        return User.objects.get(email=email)
+
+    return fixture
+
+
+secretariat = _persona("secretariat@example.org")
+chair = _persona("chair@example.org")
+sg_chairman = _persona("sg11-chairman@example.org")
+focal_point = _persona("focalpoint@example.org")
+delegate = _persona("delegate@example.org")
+associate = _persona("associate@example.org")
+academic = _persona("academic@example.org")
+outsider = _persona("outsider@example.org")
