@@ -121,11 +121,13 @@ def _databases() -> dict:
                 "PRAGMA busy_timeout=20000; PRAGMA cache_size=-20000;"
             ),
         }
-        config["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
     elif engine not in ("django.db.backends.postgresql",):
         raise ImproperlyConfigured(
             f"DATABASE_URL must name sqlite or postgres; got engine {engine}"
         )
+    else:
+        # Lets concurrent test runs on one server keep apart (the default is test_<name>).
+        config["TEST"] = {"NAME": env_str("PLENARY_TEST_DB") or None}
     config["CONN_HEALTH_CHECKS"] = True
     return {"default": config}
 
