@@ -62,7 +62,10 @@ INSTALLED_APPS = [
     "plenary.membership",
     "plenary.groups",
     "plenary.meetings",
+    "plenary.letters",
+    "plenary.documents",
     "plenary.decisions",
+    "plenary.registrations",
 ]
 
 MIDDLEWARE = [
@@ -122,9 +125,7 @@ def _databases() -> dict:
             ),
         }
     elif engine not in ("django.db.backends.postgresql",):
-        raise ImproperlyConfigured(
-            f"DATABASE_URL must name sqlite or postgres; got engine {engine}"
-        )
+        raise ImproperlyConfigured(f"DATABASE_URL must be sqlite or postgres; got {engine}")
     else:
         # Lets concurrent test runs on one server keep apart (the default is test_<name>).
         config["TEST"] = {"NAME": env_str("PLENARY_TEST_DB") or None}
@@ -139,6 +140,10 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
+if PLENARY_ENV == "test":
+    # Tests create many accounts; the production hasher's deliberate slowness buys nothing there.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -150,9 +155,11 @@ LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+FORMS_URLFIELD_ASSUME_HTTPS = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -1,4 +1,5 @@
 import zoneinfo
+from urllib.parse import unquote
 
 from plenary.core.timezones import available_time_zones
 
@@ -10,7 +11,8 @@ def viewer_time_zone(request) -> zoneinfo.ZoneInfo | None:
     user = getattr(request, "user", None)
     name = getattr(user, "time_zone", "") if user is not None and user.is_authenticated else ""
     if not name:
-        name = request.COOKIES.get(TZ_COOKIE, "")
+        # The browser percent-encodes the slash of "Asia/Shanghai".
+        name = unquote(request.COOKIES.get(TZ_COOKIE, ""))
     if name in available_time_zones():
         return zoneinfo.ZoneInfo(name)
     return None

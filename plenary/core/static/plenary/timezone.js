@@ -12,7 +12,7 @@
   if (current === "plenary_tz=" + encodeURIComponent(name)) return;
   document.cookie = "plenary_tz=" + encodeURIComponent(name) + "; path=/; max-age=31536000; samesite=lax";
   // Re-render once so that the first page already shows the viewer's times.
-  if (document.body && document.body.hasAttribute("data-viewer-times") && !current) {
+  if (document.querySelector("[data-viewer-times]") && !current) {
     window.location.reload();
   }
 })();
