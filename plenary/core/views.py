@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from plenary.meetings.models import Meeting
+from plenary.meetings.permissions import can_create_meeting
 
 
 @require_safe
@@ -13,7 +14,12 @@ def home(request):
     meetings = Meeting.objects.exclude(status=Meeting.Status.DRAFT).select_related("body")
     upcoming = meetings.filter(end_date__gte=today).order_by("start_date", "slug")
     past = meetings.filter(end_date__lt=today).order_by("-start_date", "slug")[:50]
-    return render(request, "core/home.html", {"upcoming": upcoming, "past": past})
+    context = {
+        "upcoming": upcoming,
+        "past": past,
+        "can_create_meeting": can_create_meeting(request.user),
+    }
+    return render(request, "core/home.html", context)
 
 
 @require_safe

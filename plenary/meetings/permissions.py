@@ -22,3 +22,8 @@ def can_view_meeting(user, meeting: Meeting) -> bool:
 def can_manage_meeting(user, meeting: Meeting) -> bool:
     """The secretariat of the body and the meeting's own chairs edit agenda and time plan."""
     return is_secretariat(user, meeting.body) or is_chair(user, meeting.body)
+
+
+def can_create_meeting(user) -> bool:
+    """Anyone on the secretariat of some body may create meetings (of the bodies they serve)."""
+    return is_secretariat(user)
