@@ -55,3 +55,20 @@ def test_it_falls_back_to_the_daily_hours_without_a_time_plan(client, seed_meeti
 
 def test_it_is_404_for_an_unknown_meeting(client, db):
     assert client.get("/meetings/nope/calendar.ics").status_code == 404
+
+
+def test_it_carries_the_published_time_plan_not_the_working_copy(client, seed_meeting, chair):
+    from plenary.meetings.services.agenda import slot_add, time_plan_publish
+
+    time_plan_publish(meeting=seed_meeting, by=chair)
+    published = [str(e["uid"]) for e in _calendar(client).walk("VEVENT")]
+    slot_add(
+        meeting=seed_meeting,
+        date=seed_meeting.start_date,
+        start=dt.time(15, 30),
+        end=dt.time(16),
+        title="Unpublished session",
+    )
+    events = _calendar(client).walk("VEVENT")
+    assert [str(e["uid"]) for e in events] == published
+    assert all("Unpublished" not in str(e["summary"]) for e in events)

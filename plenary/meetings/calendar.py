@@ -19,7 +19,12 @@ def meeting_calendar(meeting: Meeting, slots) -> bytes:
     url = f"{settings.SITE_URL}{meeting.get_absolute_url()}"
     location = meeting.place or meeting.remote_tool
     stamp = meeting.updated_at or meeting.created_at
-    sessions = [(slot.starts_at, slot.ends_at, slot.title, f"slot-{slot.pk}") for slot in slots]
+    # A published slot is a snapshot without a database id, so a slot is known by its date and
+    # start: the UID stays the same across versions of the time plan.
+    sessions = [
+        (slot.starts_at, slot.ends_at, slot.title, f"slot-{slot.date:%Y%m%d}-{slot.start:%H%M}")
+        for slot in slots
+    ]
     if not sessions:
         day = meeting.start_date
         while day <= meeting.end_date:
