@@ -6,8 +6,9 @@ from django.conf import settings
 
 from plenary.groups.models import Body, Role
 from plenary.letters.models import LetterDetails, LetterTemplate
-from plenary.meetings.models import Meeting
+from plenary.meetings.models import Meeting, PlanVersion
 from plenary.meetings.selectors import meeting_deadlines
+from plenary.meetings.services.agenda import plan_shown
 
 
 class LetterTemplateMissing(LookupError):
@@ -94,23 +95,6 @@ def meeting_dates(meeting: Meeting) -> str:
     return f"{start.day} {start:%B %Y} - {end.day} {end:%B %Y}"
 
 
-def agenda_rows(meeting: Meeting) -> list[dict]:
-    """The agenda in reading order, each item numbered 1, 2, 2.1 from its position."""
-    children: dict = {}
-    for item in meeting.agenda_items.order_by("position", "pk"):
-        children.setdefault(item.parent_id, []).append(item)
-    rows: list[dict] = []
-
-    def walk(parent_id, prefix: str, depth: int) -> None:
-        for index, item in enumerate(children.get(parent_id, []), start=1):
-            number = f"{prefix}{index}"
-            rows.append({"number": number, "title": item.title, "depth": depth, "item": item})
-            walk(item.pk, f"{number}.", depth + 1)
-
-    walk(None, "", 0)
-    return rows
-
-
 def letter_context(*, meeting: Meeting) -> dict:
     """Everything a letter template may name, from the meeting's data."""
     body = meeting.body
@@ -136,7 +120,8 @@ def letter_context(*, meeting: Meeting) -> dict:
         "objective": meeting.objective.strip().rstrip(".:;").strip(),
         "drafts": list(meeting.drafts.order_by("acronym")),
         "deadlines": meeting_deadlines(meeting),
-        "agenda": agenda_rows(meeting),
-        "slots": list(meeting.slots.all()),
+        # A letter goes out to the membership: it carries the published agenda and time plan.
+        "agenda": plan_shown(meeting=meeting, kind=PlanVersion.Kind.AGENDA, editor=False).rows,
+        "slots": plan_shown(meeting=meeting, kind=PlanVersion.Kind.TIME_PLAN, editor=False).rows,
         "meeting_url": f"{settings.SITE_URL}{meeting.get_absolute_url()}",
     }
