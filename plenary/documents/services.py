@@ -1,0 +1,508 @@
+"""Every write to documents: numbers, uploads, posting, withdrawal, allocation. History recorded.
+
+A service that stores a file does so before its transaction and deletes the file again if the
+transaction fails, so that a refused or failed upload leaves neither a row nor an orphan file.
+"""
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import IO, Any
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from plenary.accounts.models import User
+from plenary.documents import files
+from plenary.documents.coverpage import CoverPage, CoverPageError, read_cover_page
+from plenary.documents.models import (
+    Document,
+    DocumentEvent,
+    DocumentSettings,
+    LiaisonDetails,
+    NumberCounter,
+    Revision,
+)
+from plenary.documents.word import filled_contribution
+from plenary.groups.models import Body, StudyPeriod
+from plenary.meetings.models import AgendaItem, Meeting
+from plenary.meetings.selectors import deadline_passed
+
+TD_LEVEL_RE = re.compile(r"^(PLEN|GEN|WP\d{1,2})$")
+
+
+class DocumentRefused(Exception):
+    """The action is not possible; the message says why, for the person who tried."""
+
+
+# Numbering -------------------------------------------------------------------------------------
+
+
+def study_period_of(meeting: Meeting) -> StudyPeriod:
+    """The study period the meeting falls in."""
+    period = StudyPeriod.for_year(meeting.start_date.year)
+    if period is None:
+        raise DocumentRefused(f"No study period covers {meeting.start_date.year}.")
+    return period
+
+
+def study_group_of(meeting: Meeting) -> Body:
+    """The study group whose documents the meeting's are."""
+    study_group = meeting.body.study_group
+    if study_group is None or study_group.number is None:
+        raise DocumentRefused(f"{meeting.body} belongs to no numbered study group.")
+    return study_group
+
+
+def td_scope_of(study_group: Body) -> str:
+    """Whether the study group numbers its TDs per meeting or over the study period."""
+    row = DocumentSettings.objects.filter(study_group=study_group).first()
+    return row.td_scope if row else DocumentSettings.TdScope.MEETING
+
+
+def next_number(
+    *, study_group: Body, study_period: StudyPeriod, kind: str, meeting: Meeting | None = None
+) -> int:
+    """Take the next number of a sequence; must run inside the caller's transaction.
+
+    The sequence's counter row is locked (SELECT ... FOR UPDATE) until the caller commits, so two
+    reservations at once queue on it and never share a number; the documents' unique constraints
+    are the last guard. A new counter starts after the highest number already given.
+    """
+    scope = {"study_group": study_group, "study_period": study_period, "kind": kind}
+    existing = Document.objects.filter(**scope)
+    if meeting is not None:
+        existing = existing.filter(meeting=meeting, number_scope=Document.Scope.MEETING)
+    else:
+        existing = existing.filter(number_scope=Document.Scope.STUDY_PERIOD)
+    counter, _ = NumberCounter.objects.get_or_create(
+        **scope,
+        meeting=meeting,
+        defaults={"last": existing.aggregate(top=Max("number"))["top"] or 0},
+    )
+    counter = NumberCounter.objects.select_for_update().get(pk=counter.pk)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return counter.last
+
+
+def _record(document: Document, type_: str, actor: User, detail: str = "") -> DocumentEvent:
+    return DocumentEvent.objects.create(document=document, type=type_, actor=actor, detail=detail)
+
+
+# Contributions ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def contribution_register(
+    *,
+    meeting: Meeting,
+    actor: User,
+    title: str,
+    source: str,
+    questions: Iterable[Body] = (),
+    abstract: str = "",
+    contacts: Sequence[Mapping[str, str]] | None = None,
+) -> Document:
+    """Register a contribution to a meeting and give it its number at once (not yet uploaded)."""
+    title, source = title.strip(), source.strip()
+    if not title or not source:
+        raise DocumentRefused("A contribution needs a title and a source.")
+    study_group = study_group_of(meeting)
+    study_period = study_period_of(meeting)
+    number = next_number(
+        study_group=study_group, study_period=study_period, kind=Document.Kind.CONTRIBUTION
+    )
+    document = Document.objects.create(
+        kind=Document.Kind.CONTRIBUTION,
+        study_group=study_group,
+        study_period=study_period,
+        meeting=meeting,
+        number=number,
+        number_scope=Document.Scope.STUDY_PERIOD,
+        title=title,
+        source=source,
+        abstract=abstract.strip(),
+        contacts=list(contacts) if contacts is not None else [_contact_of(actor)],
+        state=Document.State.RESERVED,
+        submitted_by=actor,
+    )
+    document.questions.set(questions)
+    _record(document, DocumentEvent.Type.RESERVED, actor, document.display_number)
+    return document
+
+
+def _contact_of(person: User) -> dict[str, str]:
+    organization = person.organization
+    return {
+        "name": person.display_name,
+        "organization": organization.name if organization else "",
+        "country": person.country.name if person.country else "",
+        "tel": "",
+        "email": person.email,
+    }
+
+
+def contribution_template(*, document: Document) -> bytes:
+    """The official contribution template with this contribution's cover filled in."""
+    meeting = document.meeting
+    place_and_date = ""
+    if meeting is not None:
+        where = meeting.place or meeting.get_mode_display()
+        place_and_date = f"{where}, {meeting.start_date:%-d %B %Y}"
+    return filled_contribution(
+        {
+            "number": document.display_number,
+            "study_group": str(document.study_group.number),
+            "study_period": str(document.study_period),
+            "questions": [q.acronym.removeprefix("Q") for q in document.questions.all()],
+            "place_and_date": place_and_date,
+            "source": document.source,
+            "title": document.title,
+            "contacts": document.contacts,
+            "abstract": document.abstract,
+        }
+    )
+
+
+def _normalized(text: str | None) -> str:
+    return re.sub(r"\s+", " ", (text or "").replace("\u2019", "'")).strip().rstrip(".").casefold()
+
+
+def cover_mismatches(cover: CoverPage, document: Document) -> list[str]:
+    """What the uploaded cover page says differently from the registered contribution."""
+    problems = []
+    number = document.display_number
+    if not cover.number:
+        problems.append(f"The cover page gives no document number; write {number} in it.")
+    elif _normalized(cover.number) != _normalized(number):
+        problems.append(
+            f"The cover page gives the number {cover.number}; this contribution is {number}."
+        )
+    if _normalized(cover.title) != _normalized(document.title):
+        problems.append(
+            f"The cover page's title is \u201c{cover.title or ''}\u201d; the registered title is "
+            f"\u201c{document.title}\u201d."
+        )
+    if _normalized(cover.source) != _normalized(document.source):
+        problems.append(
+            f"The cover page's source is \u201c{cover.source or ''}\u201d; the registered source "
+            f"is \u201c{document.source}\u201d."
+        )
+    return problems
+
+
+def _check_cover(fileobj: IO[bytes], document: Document) -> None:
+    fileobj.seek(0)
+    try:
+        cover = read_cover_page(fileobj)
+    except CoverPageError as exc:
+        raise DocumentRefused(f"The cover page cannot be read: {exc}.") from None
+    finally:
+        fileobj.seek(0)
+    problems = cover_mismatches(cover, document)
+    if problems:
+        raise DocumentRefused(" ".join(problems))
+
+
+def _revision_slot(document: Document, language: str) -> int:
+    """The revision number an upload in ``language`` takes: a new revision, or a language version
+    of the latest one when that language is still missing from it."""
+    latest = document.revisions.aggregate(top=Max("number"))["top"]
+    if latest is None:
+        return 0
+    if document.revisions.filter(number=latest, language=language).exists():
+        return latest + 1
+    return latest
+
+
+def revision_upload(
+    *,
+    document: Document,
+    actor: User,
+    fileobj: IO[bytes],
+    filename: str,
+    language: str = Revision.Language.ENGLISH,
+    now: dt.datetime | None = None,
+) -> Revision:
+    """Upload a contribution's file (the original, then Rev.1, Rev.2) after checking its cover.
+
+    Refused (DocumentRefused or files.UploadRefused) when the file is not a clean .docx, or when
+    its cover page's number, title or source differ from the registration. After the meeting's
+    contribution deadline the contribution is marked late and held for the next meeting unless
+    the secretariat has admitted it.
+    """
+    if document.kind != Document.Kind.CONTRIBUTION:
+        raise DocumentRefused("Only contributions are uploaded this way; TDs go to the queue.")
+    if document.state == Document.State.WITHDRAWN:
+        raise DocumentRefused(f"{document.display_number} was withdrawn.")
+    files.check_content(fileobj, filename=filename, allowed=("docx",))
+    _check_cover(fileobj, document)
+    stored = files.store_upload(fileobj, filename=filename, allowed=("docx",))
+    try:
+        return _revision_record(
+            document=document, actor=actor, stored=stored, language=language, now=now
+        )
+    except BaseException:
+        files.discard_stored(stored)
+        raise
+
+
+@transaction.atomic
+def _revision_record(
+    *,
+    document: Document,
+    actor: User,
+    stored: files.StoredFile,
+    language: str,
+    now: dt.datetime | None,
+) -> Revision:
+    document = (
+        Document.objects.select_for_update(of=("self",))
+        .select_related("meeting")
+        .get(pk=document.pk)
+    )
+    if document.state == Document.State.WITHDRAWN:
+        raise DocumentRefused(f"{document.display_number} was withdrawn.")
+    now = now or timezone.now()
+    revision = Revision.objects.create(
+        document=document,
+        number=_revision_slot(document, language),
+        language=language,
+        storage_name=stored.storage_name,
+        original_name=stored.original_name,
+        size=stored.size,
+        sha256=stored.sha256,
+        content_type=stored.content_type,
+        uploaded_by=actor,
+    )
+    fields = ["current_revision", "state"]
+    current = document.current_revision
+    if current is None or revision.number > current.number or language == Revision.Language.ENGLISH:
+        document.current_revision = revision
+    if document.state == Document.State.RESERVED:
+        document.state = Document.State.POSTED
+        document.posted_at = now
+        fields.append("posted_at")
+    label = f"Rev.{revision.number}" if revision.number else "original"
+    _record(
+        document,
+        DocumentEvent.Type.UPLOADED,
+        actor,
+        f"{label} ({language}), {stored.original_name}",
+    )
+    if (
+        document.meeting is not None
+        and document.admitted_by_id is None
+        and deadline_passed(document.meeting, "contributions", now)
+    ):
+        if not document.late:
+            _record(
+                document,
+                DocumentEvent.Type.MARKED_LATE,
+                actor,
+                "after the contribution deadline; held for the next meeting",
+            )
+        document.late = True
+        document.held_for_next = True
+        fields += ["late", "held_for_next"]
+    document.save(update_fields=fields)
+    return revision
+
+
+@transaction.atomic
+def document_withdraw(*, document: Document, actor: User, reason: str = "") -> Document:
+    """Withdraw a document: its number stays taken (a visible gap) and its history is kept."""
+    document = Document.objects.select_for_update().get(pk=document.pk)
+    if document.state == Document.State.WITHDRAWN:
+        raise DocumentRefused(f"{document.display_number} is already withdrawn.")
+    document.state = Document.State.WITHDRAWN
+    document.save(update_fields=["state"])
+    _record(document, DocumentEvent.Type.WITHDRAWN, actor, reason.strip())
+    return document
+
+
+@transaction.atomic
+def document_admit(*, document: Document, actor: User) -> Document:
+    """The secretariat admits a late document to its meeting after all."""
+    document = Document.objects.select_for_update().get(pk=document.pk)
+    document.held_for_next = False
+    document.admitted_by = actor
+    document.admitted_at = timezone.now()
+    document.save(update_fields=["held_for_next", "admitted_by", "admitted_at"])
+    _record(document, DocumentEvent.Type.ADMITTED, actor)
+    return document
+
+
+# Temporary documents ---------------------------------------------------------------------------
+
+
+def td_submit(
+    *,
+    meeting: Meeting,
+    actor: User,
+    fileobj: IO[bytes],
+    filename: str,
+    title: str,
+    source: str,
+    level: str,
+    questions: Iterable[Body] = (),
+    purpose: str = "",
+    keywords: str = "",
+    abstract: str = "",
+    contacts: Sequence[Mapping[str, str]] | None = None,
+    liaison: Mapping[str, Any] | None = None,
+) -> Document:
+    """Submit a draft TD (file and cover data) to the secretariat's queue, unnumbered."""
+    level = level.strip().upper()
+    if not TD_LEVEL_RE.match(level):
+        raise DocumentRefused("A TD's level is PLEN, GEN or WPn.")
+    if not title.strip() or not source.strip():
+        raise DocumentRefused("A TD needs a title and a source.")
+    stored = files.store_upload(fileobj, filename=filename, allowed=("docx", "pdf"))
+    try:
+        return _td_record(
+            meeting=meeting,
+            actor=actor,
+            stored=stored,
+            fields={
+                "title": title.strip(),
+                "source": source.strip(),
+                "level": level,
+                "purpose": purpose.strip(),
+                "keywords": keywords.strip(),
+                "abstract": abstract.strip(),
+                "contacts": list(contacts) if contacts is not None else [_contact_of(actor)],
+            },
+            questions=questions,
+            liaison=liaison,
+        )
+    except BaseException:
+        files.discard_stored(stored)
+        raise
+
+
+@transaction.atomic
+def _td_record(
+    *,
+    meeting: Meeting,
+    actor: User,
+    stored: files.StoredFile,
+    fields: dict[str, Any],
+    questions: Iterable[Body],
+    liaison: Mapping[str, Any] | None,
+) -> Document:
+    document = Document.objects.create(
+        kind=Document.Kind.TD,
+        study_group=study_group_of(meeting),
+        study_period=study_period_of(meeting),
+        meeting=meeting,
+        state=Document.State.SUBMITTED,
+        submitted_by=actor,
+        **fields,
+    )
+    document.questions.set(questions)
+    if liaison:
+        LiaisonDetails.objects.create(document=document, **liaison)
+    revision = Revision.objects.create(
+        document=document,
+        number=0,
+        storage_name=stored.storage_name,
+        original_name=stored.original_name,
+        size=stored.size,
+        sha256=stored.sha256,
+        content_type=stored.content_type,
+        uploaded_by=actor,
+    )
+    document.current_revision = revision
+    document.save(update_fields=["current_revision"])
+    _record(document, DocumentEvent.Type.SUBMITTED, actor, stored.original_name)
+    return document
+
+
+@transaction.atomic
+def td_post(*, document: Document, actor: User, now: dt.datetime | None = None) -> Document:
+    """Number a draft TD in its study group's scope and post it; flagged if past the TD target."""
+    document = (
+        Document.objects.select_for_update(of=("self",))
+        .select_related("meeting")
+        .get(pk=document.pk)
+    )
+    if document.kind != Document.Kind.TD or document.state != Document.State.SUBMITTED:
+        raise DocumentRefused("Only a submitted draft TD can be numbered and posted.")
+    scope = td_scope_of(document.study_group)
+    per_meeting = scope == DocumentSettings.TdScope.MEETING
+    document.number = next_number(
+        study_group=document.study_group,
+        study_period=document.study_period,
+        kind=Document.Kind.TD,
+        meeting=document.meeting if per_meeting else None,
+    )
+    document.number_scope = Document.Scope.MEETING if per_meeting else Document.Scope.STUDY_PERIOD
+    now = now or timezone.now()
+    document.state = Document.State.POSTED
+    document.posted_at = now
+    fields = ["number", "number_scope", "state", "posted_at"]
+    if document.meeting is not None and deadline_passed(document.meeting, "td_posting", now):
+        document.late = True
+        fields.append("late")
+    document.save(update_fields=fields)
+    _record(document, DocumentEvent.Type.NUMBERED, actor, document.display_number)
+    _record(
+        document, DocumentEvent.Type.POSTED, actor, "after the TD target" if document.late else ""
+    )
+    return document
+
+
+@transaction.atomic
+def td_return(*, document: Document, actor: User, reason: str) -> Document:
+    """Return a draft TD to whoever submitted it, with the reason."""
+    reason = reason.strip()
+    if not reason:
+        raise DocumentRefused("Say why the draft is returned.")
+    document = Document.objects.select_for_update().get(pk=document.pk)
+    if document.state != Document.State.SUBMITTED:
+        raise DocumentRefused("Only a submitted draft can be returned.")
+    document.state = Document.State.RETURNED
+    document.return_reason = reason
+    document.save(update_fields=["state", "return_reason"])
+    _record(document, DocumentEvent.Type.RETURNED, actor, reason)
+    return document
+
+
+# Allocation ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def documents_allocate(
+    *, meeting: Meeting, actor: User, allocations: Mapping[int, int | None]
+) -> int:
+    """Allocate documents of the meeting to its agenda items (None: unallocated); returns how
+    many changed. Documents and items of other meetings are refused."""
+    items = {item.pk: item for item in AgendaItem.objects.filter(meeting=meeting)}
+    documents = Document.objects.select_for_update().filter(
+        meeting=meeting, pk__in=list(allocations)
+    )
+    found = {document.pk: document for document in documents}
+    if set(allocations) - set(found):
+        raise DocumentRefused("Some of those documents are not documents of this meeting.")
+    changed = []
+    for pk, item_id in allocations.items():
+        if item_id is not None and item_id not in items:
+            raise DocumentRefused("That agenda item is not an item of this meeting.")
+        document = found[pk]
+        if document.agenda_item_id != item_id:
+            document.agenda_item_id = item_id
+            changed.append(document)
+    Document.objects.bulk_update(changed, ["agenda_item"])
+    DocumentEvent.objects.bulk_create(
+        DocumentEvent(
+            document=document,
+            type=DocumentEvent.Type.ALLOCATED,
+            actor=actor,
+            detail=items[document.agenda_item_id].title if document.agenda_item_id else "none",
+        )
+        for document in changed
+    )
+    return len(changed)

@@ -1,0 +1,153 @@
+"""The register of a meeting: marks, filters, sorting, constant queries; allocation."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from plenary.documents import services
+from plenary.documents.models import Document, Revision
+
+from .conftest import filled, register_contribution, upload
+
+
+def _bulk(meeting, person, questions, count: int, start: int = 1) -> None:
+    study_group = meeting.body.study_group
+    period = services.study_period_of(meeting)
+    documents = Document.objects.bulk_create(
+        Document(
+            kind=Document.Kind.CONTRIBUTION,
+            study_group=study_group,
+            study_period=period,
+            meeting=meeting,
+            number=n,
+            title=f"Contribution {n}",
+            source="Demo Sector Member Telecom",
+            state=Document.State.POSTED,
+            submitted_by=person,
+            agenda_item=meeting.agenda_items.first(),
+        )
+        for n in range(start, start + count)
+    )
+    revisions = Revision.objects.bulk_create(
+        Revision(
+            document=d,
+            number=0,
+            storage_name=f"documents/x/{d.pk}.docx",
+            original_name="c.docx",
+            size=1,
+            sha256="0" * 64,
+            content_type="application/pdf",
+            uploaded_by=person,
+        )
+        for d in documents
+    )
+    for document, revision in zip(documents, revisions, strict=True):
+        document.current_revision = revision
+        document.questions.set(questions)
+    Document.objects.bulk_update(documents, ["current_revision"])
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_the_register_takes_as_many_queries_for_100_documents_as_for_10(
+    client, next_meeting, delegate, questions, django_assert_num_queries
+):
+    client.force_login(delegate)
+    url = reverse("documents:register", args=[next_meeting.slug])
+    _bulk(next_meeting, delegate, questions, 10)
+    at_ten = _queries(client, url)
+    _bulk(next_meeting, delegate, questions, 90, start=11)
+    with django_assert_num_queries(at_ten):
+        response = client.get(url)
+    assert response.content.decode().count('<tr id="doc-') == 100
+
+
+def test_the_register_shows_the_marks(client, media, seed_meeting, delegate, questions):
+    document = register_contribution(seed_meeting, delegate, questions=questions)
+    reserved = register_contribution(seed_meeting, delegate, title="Still empty")
+    upload(document, delegate, filled(document))
+    text = client.get(reverse("documents:register", args=[seed_meeting.slug])).content.decode()
+    assert document.display_number in text and reserved.display_number in text
+    assert "not yet uploaded" in text
+    assert "late" in text and "held for next meeting" in text
+    assert "Q1/11, Q2/11" in text
+
+
+def test_the_register_filters_and_sorts(client, next_meeting, delegate, questions):
+    _bulk(next_meeting, delegate, questions[:1], 3)
+    late = Document.objects.get(number=2)
+    late.late = True
+    late.source = "Other Org"
+    late.save()
+    url = reverse("documents:register", args=[next_meeting.slug])
+
+    def numbers(**query):
+        rows = client.get(url, query).context["rows"]
+        return [row["document"].number for row in rows]
+
+    assert numbers() == [1, 2, 3]
+    assert numbers(sort="-number") == [3, 2, 1]
+    assert numbers(late="on") == [2]
+    assert numbers(source="other") == [2]
+    assert numbers(question=questions[0].pk) == [1, 2, 3]
+    assert numbers(question=questions[1].pk) == []
+    assert numbers(kind="td") == []
+    assert numbers(agenda_item=0) == []
+
+
+def test_the_register_refuses_other_methods(client, next_meeting):
+    assert client.post(reverse("documents:register", args=[next_meeting.slug])).status_code == 405
+
+
+def test_the_register_of_an_unknown_meeting_is_404(client, demo):
+    assert client.get(reverse("documents:register", args=["nope"])).status_code == 404
+
+
+def test_the_chair_allocates_documents_in_bulk(client, next_meeting, chair, delegate, questions):
+    _bulk(next_meeting, delegate, questions, 3)
+    item = next_meeting.agenda_items.get(position=4)
+    documents = list(Document.objects.order_by("number"))
+    client.force_login(chair)
+    url = reverse("documents:allocate", args=[next_meeting.slug])
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url, {"selected": [documents[0].pk, documents[1].pk], "bulk_item": item.pk}
+    )
+    assert response.status_code == 302
+    assert [d.agenda_item_id for d in Document.objects.order_by("number")][:2] == [item.pk] * 2
+    client.post(url, {f"item-{documents[2].pk}": ""})
+    assert Document.objects.get(pk=documents[2].pk).agenda_item_id is None
+    assert documents[0].events.filter(type="allocated").exists()
+
+
+@pytest.mark.parametrize("persona", ["delegate", "outsider"])
+def test_others_cannot_allocate(client, next_meeting, persona, request):
+    client.force_login(request.getfixturevalue(persona))
+    url = reverse("documents:allocate", args=[next_meeting.slug])
+    assert client.get(url).status_code == 403
+    assert client.post(url, {}).status_code == 403
+
+
+def test_allocation_sends_anonymous_people_to_sign_in(client, next_meeting):
+    response = client.get(reverse("documents:allocate", args=[next_meeting.slug]))
+    assert response.status_code == 302
+
+
+def test_allocation_refuses_an_item_of_another_meeting(
+    client, next_meeting, seed_meeting, chair, delegate, questions
+):
+    _bulk(next_meeting, delegate, questions, 1)
+    document = Document.objects.get()
+    client.force_login(chair)
+    foreign = seed_meeting.agenda_items.first()
+    client.post(
+        reverse("documents:allocate", args=[next_meeting.slug]),
+        {f"item-{document.pk}": foreign.pk},
+    )
+    document.refresh_from_db()
+    assert document.agenda_item_id != foreign.pk

@@ -1,0 +1,132 @@
+"""The secretariat's TD queue: submit, number and post, or return with a reason."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from plenary.documents import services
+from plenary.documents.models import Document, DocumentSettings, LiaisonDetails
+from plenary.documents.word import contribution_template_path
+
+from .conftest import stored_files
+
+PDF = b"%PDF-1.7\n%%EOF\n"
+
+
+def _submit(meeting, person, *, title="Agenda update", level="WP1", name="td.docx", content=None):
+    content = content if content is not None else contribution_template_path().read_bytes()
+    return services.td_submit(
+        meeting=meeting,
+        actor=person,
+        fileobj=SimpleUploadedFile(name, content),
+        filename=name,
+        title=title,
+        source="Chairman, WP1/11",
+        level=level,
+    )
+
+
+def test_the_secretariat_numbers_and_posts_a_draft(media, next_meeting, chair, secretariat):
+    draft = _submit(next_meeting, chair)
+    assert draft.state == Document.State.SUBMITTED and draft.number is None
+    posted = services.td_post(document=draft, actor=secretariat)
+    assert posted.display_number == "SG11-TD1/WP1"
+    code = f"{posted.study_period.code}-SG11-{next_meeting.start_date:%y%m%d}-TD-WP1-0001"
+    assert posted.file_code == code
+    assert posted.state == Document.State.POSTED and not posted.late
+    second = services.td_post(
+        document=_submit(next_meeting, chair, level="PLEN"), actor=secretariat
+    )
+    assert second.display_number == "SG11-TD2/PLEN"
+
+
+def test_td_numbers_start_again_at_each_meeting_by_default(
+    media, next_meeting, seed_meeting, chair, secretariat
+):
+    a = services.td_post(document=_submit(next_meeting, chair), actor=secretariat)
+    b = services.td_post(document=_submit(seed_meeting, chair), actor=secretariat)
+    assert (a.number, b.number) == (1, 1)
+
+
+def test_td_numbers_run_over_the_study_period_when_so_configured(
+    media, next_meeting, chair, secretariat
+):
+    study_group = next_meeting.body.study_group
+    DocumentSettings.objects.create(
+        study_group=study_group, td_scope=DocumentSettings.TdScope.STUDY_PERIOD
+    )
+    first = services.td_post(document=_submit(next_meeting, chair), actor=secretariat)
+    assert first.number_scope == Document.Scope.STUDY_PERIOD
+
+
+def test_a_td_posted_after_the_target_is_flagged(media, seed_meeting, chair, secretariat):
+    posted = services.td_post(document=_submit(seed_meeting, chair), actor=secretariat)
+    assert posted.late
+
+
+def test_a_draft_is_returned_with_a_reason(media, next_meeting, chair, secretariat):
+    draft = _submit(next_meeting, chair)
+    with pytest.raises(services.DocumentRefused):
+        services.td_return(document=draft, actor=secretariat, reason=" ")
+    returned = services.td_return(document=draft, actor=secretariat, reason="Wrong template")
+    assert returned.state == Document.State.RETURNED and returned.number is None
+    with pytest.raises(services.DocumentRefused):
+        services.td_post(document=returned, actor=secretariat)
+
+
+def test_a_td_may_be_a_pdf_but_not_an_executable(media, next_meeting, chair):
+    assert _submit(
+        next_meeting, chair, name="td.pdf", content=PDF
+    ).current_revision.content_type == ("application/pdf")
+    with pytest.raises(services.files.UploadRefused):
+        _submit(next_meeting, chair, name="td.pdf", content=b"MZ" + b"\x00" * 10)
+    assert Document.objects.count() == 1
+    assert len(stored_files(media)) == 1
+
+
+def test_the_pages_submit_post_and_return(client, media, next_meeting, chair, secretariat):
+    client.force_login(chair)
+    url = reverse("documents:td_new", args=[next_meeting.slug])
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        {
+            "file": SimpleUploadedFile("ls.docx", contribution_template_path().read_bytes()),
+            "level": "wp1",
+            "title": "LS/i on signalling",
+            "source": "ITU-T SG13",
+            "purpose": "Information",
+            "ls_for_action": "SG11",
+            "ls_deadline": "2030-01-01",
+        },
+    )
+    assert response.status_code == 302
+    draft = Document.objects.get()
+    assert draft.level == "WP1"
+    assert draft.liaison.direction == LiaisonDetails.Direction.INCOMING
+    client.force_login(secretariat)
+    queue = client.get(reverse("documents:td_queue", args=[next_meeting.slug]))
+    assert "LS/i on signalling" in queue.content.decode()
+    client.post(reverse("documents:td_post", args=[draft.pk]))
+    draft.refresh_from_db()
+    assert draft.display_number == "SG11-TD1/WP1"
+
+
+@pytest.mark.parametrize("persona", ["delegate", "outsider"])
+def test_people_without_a_role_cannot_submit_or_run_the_queue(
+    client, media, next_meeting, chair, persona, request
+):
+    draft = _submit(next_meeting, chair)
+    client.force_login(request.getfixturevalue(persona))
+    assert client.get(reverse("documents:td_new", args=[next_meeting.slug])).status_code == 403
+    assert client.get(reverse("documents:td_queue", args=[next_meeting.slug])).status_code == 403
+    assert client.post(reverse("documents:td_post", args=[draft.pk])).status_code in (403, 404)
+    draft.refresh_from_db()
+    assert draft.state == Document.State.SUBMITTED
+
+
+def test_the_chair_cannot_post_its_own_draft(client, media, next_meeting, chair):
+    draft = _submit(next_meeting, chair)
+    client.force_login(chair)
+    assert client.post(reverse("documents:td_post", args=[draft.pk])).status_code == 403
+    assert client.get(reverse("documents:td_post", args=[draft.pk])).status_code == 405

@@ -1,0 +1,473 @@
+"""Pages of the document system: the register, contributions, the TD queue, files and ZIPs."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from zipstream import ZIP_STORED, ZipStream
+
+from plenary.documents import files, permissions, services
+from plenary.documents.forms import (
+    ContributionForm,
+    RegisterFilterForm,
+    ReturnForm,
+    TdForm,
+    UploadForm,
+    WithdrawForm,
+)
+from plenary.documents.models import Document, Revision
+from plenary.meetings.models import Meeting
+from plenary.meetings.permissions import can_view_meeting
+from plenary.meetings.services.agenda import agenda_rows
+
+PAGE_SIZE = 100
+REFUSALS = (services.DocumentRefused, files.UploadRefused)
+DRAFT_STATES = (Document.State.SUBMITTED, Document.State.RETURNED)
+
+
+def _meeting(request, slug: str) -> Meeting:
+    meeting = get_object_or_404(Meeting.objects.select_related("body__parent"), slug=slug)
+    if not can_view_meeting(request.user, meeting):
+        raise Http404("No meeting matches the given query.")
+    return meeting
+
+
+def _document(request, pk: int) -> Document:
+    """A document whose existence the person may know of: drafts only to their submitter and the
+    secretariat; everything else (metadata is public) to all."""
+    document = get_object_or_404(
+        Document.objects.select_related(
+            "study_group", "study_period", "meeting__body", "current_revision", "agenda_item"
+        ),
+        pk=pk,
+    )
+    if document.state in DRAFT_STATES and not permissions.can_edit_document(request.user, document):
+        raise Http404("No document matches the given query.")
+    return document
+
+
+def _too_large(request) -> bool:
+    """Whether the request body is already past the upload limit (with room for the form)."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return False
+    return length > files.upload_max_bytes() + 64 * 1024
+
+
+# The register ----------------------------------------------------------------------------------
+
+
+def _agenda_numbers(meeting: Meeting) -> dict[int, str]:
+    return {row.pk: row.number for row in agenda_rows(meeting.agenda_items.all()) if row.pk}
+
+
+@require_safe
+def register(request, slug):
+    """The meeting's documents with their marks; filters, sorting and pages; one query per part."""
+    meeting = _meeting(request, slug)
+    form = RegisterFilterForm(request.GET or None, meeting=meeting)
+    documents = Document.objects.filter(meeting=meeting).exclude(state__in=DRAFT_STATES)
+    ordering: tuple[str, ...] = RegisterFilterForm.SORTS["number"]
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["kind"]:
+            documents = documents.filter(kind=data["kind"])
+        if data["question"]:
+            documents = documents.filter(questions=data["question"])
+        if data["agenda_item"] is not None:
+            documents = documents.filter(agenda_item_id=data["agenda_item"] or None)
+        if data["source"]:
+            documents = documents.filter(source__icontains=data["source"])
+        if data["late"]:
+            documents = documents.filter(late=True)
+        ordering = form.ordering()
+    documents = (
+        documents.select_related("study_group", "study_period", "meeting", "current_revision")
+        .prefetch_related("questions", "revisions")
+        .order_by(*ordering)
+    )
+    page = Paginator(documents, PAGE_SIZE).get_page(request.GET.get("page"))
+    on_page = list(page.object_list)
+    readable = set(
+        permissions.documents_with_readable_files(
+            request.user, Document.objects.filter(pk__in=[d.pk for d in on_page])
+        ).values_list("pk", flat=True)
+    )
+    numbers = _agenda_numbers(meeting)
+    rows = []
+    for document in on_page:
+        current = document.current_revision
+        languages = sorted(
+            r.language for r in document.revisions.all() if current and r.number == current.number
+        )
+        rows.append(
+            {
+                "document": document,
+                "agenda_number": numbers.get(document.agenda_item_id, ""),
+                "readable": document.pk in readable,
+                "languages": languages,
+            }
+        )
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "meeting": meeting,
+        "form": form,
+        "rows": rows,
+        "page": page,
+        "query": query.urlencode(),
+        "agenda": sorted(numbers.items(), key=lambda kv: [int(p) for p in kv[1].split(".")]),
+        "can_contribute": permissions.can_register_contribution(request.user, meeting),
+        "can_submit_td": permissions.can_submit_td(request.user, meeting),
+        "can_allocate": permissions.can_allocate_documents(request.user, meeting),
+        "can_manage": permissions.can_manage_documents(request.user, meeting),
+    }
+    return render(request, "documents/register.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def allocate(request, slug):
+    """The chair or the secretariat allocates the meeting's documents to agenda items."""
+    meeting = _meeting(request, slug)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not permissions.can_allocate_documents(request.user, meeting):
+        raise PermissionDenied
+    documents = list(
+        Document.objects.filter(meeting=meeting)
+        .exclude(state__in=DRAFT_STATES)
+        .select_related("study_group")
+        .order_by("kind", "number", "id")
+    )
+    agenda = [row for row in agenda_rows(meeting.agenda_items.all()) if row.pk]
+    if request.method == "POST":
+        known = {document.pk for document in documents}
+        allocations: dict[int, int | None] = {}
+        try:
+            for key, value in request.POST.items():
+                if key.startswith("item-"):
+                    pk = int(key.removeprefix("item-"))
+                    if pk in known:
+                        allocations[pk] = int(value) if value else None
+            bulk = request.POST.get("bulk_item")
+            for pk in request.POST.getlist("selected"):
+                if int(pk) in known and bulk is not None:
+                    allocations[int(pk)] = int(bulk) if bulk else None
+            changed = services.documents_allocate(
+                meeting=meeting, actor=request.user, allocations=allocations
+            )
+        except ValueError:
+            messages.error(request, "The allocation could not be read.")
+        except services.DocumentRefused as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"{changed} document(s) allocated.")
+            return redirect("documents:allocate", slug=meeting.slug)
+    return render(
+        request,
+        "documents/allocate.html",
+        {"meeting": meeting, "documents": documents, "agenda": agenda},
+    )
+
+
+@require_safe
+def meeting_zip(request, slug):
+    """Every posted file of the meeting the person may read, as one ZIP built while it streams."""
+    meeting = _meeting(request, slug)
+    readable = permissions.documents_with_readable_files(
+        request.user,
+        Document.objects.filter(meeting=meeting, state=Document.State.POSTED),
+    )
+    revisions = (
+        Revision.objects.filter(document__in=readable)
+        .select_related("document__study_group", "document__study_period", "document__meeting")
+        .order_by("document__kind", "document__number", "number", "language")
+    )
+    archive = ZipStream(compress_type=ZIP_STORED, sized=True)
+    for revision in revisions:
+        archive.add(
+            files.read_stored(revision.storage_name, 0, revision.size),
+            revision.download_name,
+            size=revision.size,
+        )
+    response = StreamingHttpResponse(archive, content_type="application/zip")
+    response["Content-Length"] = str(len(archive))
+    response["Content-Disposition"] = f'attachment; filename="{meeting.slug}-documents.zip"'
+    return response
+
+
+# One document ----------------------------------------------------------------------------------
+
+
+@require_safe
+def detail(request, pk):
+    """A document's metadata (public), its files (for those who may read them) and history."""
+    document = _document(request, pk)
+    readable = permissions.can_read_document_file(request.user, document)
+    can_edit = permissions.can_edit_document(request.user, document)
+    meeting = document.meeting
+    context = {
+        "document": document,
+        "revisions": document.revisions.select_related("document__study_group") if readable else [],
+        "readable": readable,
+        "can_edit": can_edit and document.state != Document.State.WITHDRAWN,
+        "can_manage": meeting is not None
+        and permissions.can_manage_documents(request.user, meeting),
+        "events": document.events.select_related("actor"),
+        "upload_form": UploadForm(),
+        "questions": document.questions.all(),
+    }
+    return render(request, "documents/detail.html", context)
+
+
+@require_safe
+def download(request, pk, revision_id):
+    """One file, streamed, with ranges; only for those the access rule lets read it."""
+    revision = get_object_or_404(
+        Revision.objects.select_related(
+            "document__study_group", "document__study_period", "document__meeting"
+        ),
+        pk=revision_id,
+        document_id=pk,
+    )
+    document = revision.document
+    if not permissions.can_read_document_file(request.user, document):
+        if document.state in DRAFT_STATES:
+            raise Http404("No document matches the given query.")
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        raise PermissionDenied("This file is for people with member-only access.")
+    return files.file_response(
+        request,
+        storage_name=revision.storage_name,
+        size=revision.size,
+        content_type=revision.content_type,
+        filename=revision.download_name,
+        etag=revision.sha256,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contribution_new(request, slug):
+    """Register a contribution and get its number at once."""
+    meeting = _meeting(request, slug)
+    refusal = permissions.may_contribute(request.user, meeting)
+    if refusal:
+        raise PermissionDenied(refusal)
+    user = request.user
+    initial = {"source": user.organization.name if user.organization else ""}
+    form = ContributionForm(request.POST or None, meeting=meeting, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            document = services.contribution_register(
+                meeting=meeting,
+                actor=user,
+                title=form.cleaned_data["title"],
+                source=form.cleaned_data["source"],
+                questions=form.cleaned_data["questions"],
+                abstract=form.cleaned_data["abstract"],
+            )
+        except services.DocumentRefused as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                f"Your contribution is {document.display_number}. Download the template with "
+                "its cover filled in, complete it and upload it before the deadline.",
+            )
+            return redirect(document)
+    return render(request, "documents/contribution_new.html", {"meeting": meeting, "form": form})
+
+
+@login_required
+@require_safe
+def contribution_template(request, pk):
+    """The official template with this contribution's cover filled in."""
+    document = _document(request, pk)
+    if document.kind != Document.Kind.CONTRIBUTION:
+        raise Http404("Only contributions have a template.")
+    if not permissions.can_edit_document(request.user, document):
+        raise PermissionDenied
+    response = HttpResponse(
+        services.contribution_template(document=document), content_type=files.DOCX.content_type
+    )
+    name = f"{document.file_code}!!MSW-E.docx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+@require_POST
+def upload(request, pk):
+    """Upload a contribution's file (or its next revision)."""
+    document = _document(request, pk)
+    if not permissions.can_edit_document(request.user, document):
+        raise PermissionDenied
+    if _too_large(request):
+        messages.error(
+            request, f"The file is past the limit of {files.upload_max_bytes() // 2**20} MB."
+        )
+        return redirect(document)
+    form = UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "Choose a .docx file to upload.")
+        return redirect(document)
+    uploaded = form.cleaned_data["file"]
+    try:
+        revision = services.revision_upload(
+            document=document,
+            actor=request.user,
+            fileobj=uploaded,
+            filename=uploaded.name,
+            language=form.cleaned_data["language"],
+        )
+    except REFUSALS as exc:
+        messages.error(request, f"The upload was refused. {exc}")
+    else:
+        label = f"Rev.{revision.number}" if revision.number else "The file"
+        messages.success(request, f"{label} of {document.display_number} is posted.")
+    return redirect(document)
+
+
+@login_required
+@require_POST
+def withdraw(request, pk):
+    """Withdraw a document; its number and history stay."""
+    document = _document(request, pk)
+    if not permissions.can_edit_document(request.user, document):
+        raise PermissionDenied
+    form = WithdrawForm(request.POST)
+    form.is_valid()
+    try:
+        services.document_withdraw(
+            document=document, actor=request.user, reason=form.cleaned_data.get("reason", "")
+        )
+    except services.DocumentRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"{document.display_number} is withdrawn.")
+    return redirect(document)
+
+
+@login_required
+@require_POST
+def admit(request, pk):
+    """The secretariat admits a late document to its meeting."""
+    document = _document(request, pk)
+    if document.meeting is None or not permissions.can_manage_documents(
+        request.user, document.meeting
+    ):
+        raise PermissionDenied
+    services.document_admit(document=document, actor=request.user)
+    messages.success(request, f"{document.display_number} is admitted to the meeting.")
+    return redirect(document)
+
+
+# Temporary documents ---------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def td_new(request, slug):
+    """Chairs, rapporteurs, editors and the secretariat submit a draft TD."""
+    meeting = _meeting(request, slug)
+    if not permissions.can_submit_td(request.user, meeting):
+        raise PermissionDenied
+    form = TdForm(request.POST or None, request.FILES or None, meeting=meeting)
+    if request.method == "POST" and _too_large(request):
+        form.add_error(
+            None, f"The file is past the limit of {files.upload_max_bytes() // 2**20} MB."
+        )
+    elif request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            document = services.td_submit(
+                meeting=meeting,
+                actor=request.user,
+                fileobj=data["file"],
+                filename=data["file"].name,
+                title=data["title"],
+                source=data["source"],
+                level=data["level"],
+                questions=data["questions"],
+                purpose=data["purpose"],
+                keywords=data["keywords"],
+                abstract=data["abstract"],
+                liaison=form.liaison(),
+            )
+        except REFUSALS as exc:
+            form.add_error("file" if isinstance(exc, files.UploadRefused) else None, str(exc))
+        else:
+            messages.success(request, "The draft TD is in the secretariat's queue.")
+            return redirect(document)
+    return render(request, "documents/td_new.html", {"meeting": meeting, "form": form})
+
+
+@login_required
+@require_safe
+def td_queue(request, slug):
+    """The secretariat's queue of draft TDs for the meeting."""
+    meeting = _meeting(request, slug)
+    if not permissions.can_manage_documents(request.user, meeting):
+        raise PermissionDenied
+    drafts = (
+        Document.objects.filter(meeting=meeting, kind=Document.Kind.TD)
+        .filter(Q(state=Document.State.SUBMITTED) | Q(state=Document.State.RETURNED))
+        .select_related("submitted_by", "current_revision", "study_group", "study_period")
+        .order_by("state", "created_at")
+    )
+    return render(
+        request,
+        "documents/td_queue.html",
+        {"meeting": meeting, "drafts": drafts, "return_form": ReturnForm()},
+    )
+
+
+def _queued(request, pk) -> Document:
+    document = _document(request, pk)
+    if document.meeting is None or not permissions.can_manage_documents(
+        request.user, document.meeting
+    ):
+        raise PermissionDenied
+    return document
+
+
+@login_required
+@require_POST
+def td_post(request, pk):
+    """The secretariat numbers and posts a draft TD."""
+    document = _queued(request, pk)
+    try:
+        document = services.td_post(document=document, actor=request.user)
+    except services.DocumentRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Posted as {document.display_number}.")
+    return redirect("documents:td_queue", slug=document.meeting.slug)
+
+
+@login_required
+@require_POST
+def td_return(request, pk):
+    """The secretariat returns a draft TD with a reason."""
+    document = _queued(request, pk)
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Say why the draft is returned.")
+    else:
+        try:
+            services.td_return(
+                document=document, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except services.DocumentRefused as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "The draft is returned to its submitter.")
+    return redirect("documents:td_queue", slug=document.meeting.slug)
