@@ -98,3 +98,42 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self):
         return self.name or self.email
+
+
+class OrganizationRequest(models.Model):
+    """A person's request to represent an organization, decided by its focal point or the
+    secretariat: nobody can claim membership by editing their own profile."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Pending approval"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="organization_requests")
+    organization = models.ForeignKey(
+        "membership.Organization", on_delete=models.CASCADE, related_name="join_requests"
+    )
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    note = models.CharField(
+        max_length=300, blank=True, help_text="What the person says about their role there."
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True, help_text="Why it was rejected.")
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=models.Q(state="pending"),
+                name="organization_request_one_pending_per_person",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person} asks to join {self.organization} ({self.state})"
