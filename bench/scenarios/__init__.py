@@ -1,0 +1,46 @@
+"""Scenarios: each module in this package defines `SCENARIO`, found by name at run time.
+
+A scenario compares a candidate operation with a baseline operation on the same server, e.g. the
+demo meeting page against the trivial `/ok` endpoint. To add one (registration bursts, the
+document register's JSON, WebSocket fan-out), drop a module here:
+
+    from bench.load import Request
+    from bench.scenarios import Scenario
+
+    SCENARIO = Scenario(
+        name="document-register",
+        description="the document register as JSON against /ok",
+        baseline=Request("/ok"),
+        candidate=Request("/api/v1/meetings/sg11-wp1-2020-11-19/documents"),
+    )
+
+An operation that is more than one request is a coroutine function `async def op(client)` that
+raises `bench.load.OperationError` when the server answers wrongly.
+"""
+
+import importlib
+import pkgutil
+from dataclasses import dataclass
+
+from bench.load import Operation, Request
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    description: str
+    candidate: Operation
+    baseline: Operation = Request("/ok")
+    default: bool = True  # part of a plain `python -m bench` run
+
+
+def all_scenarios() -> dict[str, Scenario]:
+    """Every scenario module of this package, by scenario name, in module order."""
+    found: dict[str, Scenario] = {}
+    for module in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        scenario = getattr(importlib.import_module(f"{__name__}.{module.name}"), "SCENARIO", None)
+        if isinstance(scenario, Scenario):
+            if scenario.name in found:
+                raise ValueError(f"two scenarios are named {scenario.name!r}")
+            found[scenario.name] = scenario
+    return found
