@@ -9,6 +9,10 @@ urlpatterns = [
     path("ok", core_views.ok, name="ok"),
     *auth_patterns,
     path("accounts/", include("plenary.accounts.urls")),
+    path("meetings/", include("plenary.letters.urls")),
     path("meetings/", include("plenary.meetings.urls")),
+    path("registrations/", include("plenary.registrations.urls")),
+    path("", include("plenary.documents.urls")),
+    path("", include("plenary.api.urls")),  # /api/v1/ and /accounts/tokens/
     path("admin/", admin.site.urls),
 ]

@@ -4,8 +4,11 @@ from django.views.decorators.http import require_safe
 
 from plenary.groups.models import Role
 from plenary.meetings.calendar import meeting_calendar
-from plenary.meetings.models import Meeting
+from plenary.meetings.models import Meeting, PlanVersion
 from plenary.meetings.permissions import can_manage_meeting, can_view_meeting
+from plenary.meetings.services.agenda import plan_shown
+from plenary.meetings.views.manage import deadlines_context
+from plenary.registrations.permissions import can_see_participant_details
 
 
 def _get_meeting(request, slug: str) -> Meeting:
@@ -24,44 +27,32 @@ def meeting_detail(request, slug):
         .select_related("person", "person__organization", "body")
         .order_by("body__kind")
     )
-    items = list(meeting.agenda_items.all())
+    can_manage = can_manage_meeting(request.user, meeting)
+    agenda = plan_shown(meeting=meeting, kind=PlanVersion.Kind.AGENDA, editor=can_manage)
+    time_plan = plan_shown(meeting=meeting, kind=PlanVersion.Kind.TIME_PLAN, editor=can_manage)
     context = {
         "meeting": meeting,
         "chairs": chairs,
-        "agenda": _agenda_tree(items),
-        "slots": meeting.slots.all(),
+        "agenda_plan": agenda,
+        "agenda": agenda.rows,
+        "time_plan": time_plan,
+        "slots": time_plan.rows,
         "drafts": meeting.drafts.select_related("question").all(),
         "viewer_tz": request.viewer_tz,
-        "can_manage": can_manage_meeting(request.user, meeting),
+        "can_manage": can_manage,
+        "can_see_participant_details": can_see_participant_details(request.user, meeting),
+        **deadlines_context(request, meeting),
     }
     return render(request, "meetings/detail.html", context)
 
 
-def _agenda_tree(items):
-    """(number, item, depth) in reading order, numbered 1, 2, 2.1 from positions."""
-    children: dict = {}
-    for item in items:
-        children.setdefault(item.parent_id, []).append(item)
-    for siblings in children.values():
-        siblings.sort(key=lambda i: i.position)
-    rows = []
-
-    def walk(parent_id, prefix, depth):
-        for index, item in enumerate(children.get(parent_id, []), start=1):
-            number = f"{prefix}{index}"
-            rows.append((number, item, depth))
-            walk(item.pk, f"{number}.", depth + 1)
-
-    walk(None, "", 0)
-    return rows
-
-
 @require_safe
 def meeting_ics(request, slug):
-    """The time plan as an iCalendar download."""
+    """The published time plan as an iCalendar download (calendars are shared, so no drafts)."""
     meeting = _get_meeting(request, slug)
+    shown = plan_shown(meeting=meeting, kind=PlanVersion.Kind.TIME_PLAN, editor=False)
     response = HttpResponse(
-        meeting_calendar(meeting, meeting.slots.select_related("meeting")),
+        meeting_calendar(meeting, shown.rows),
         content_type="text/calendar; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="{meeting.slug}.ics"'
