@@ -120,3 +120,15 @@ def test_home_runs_a_constant_number_of_queries(client, demo, django_assert_max_
 def test_ok_endpoint(client, db):
     response = client.get("/ok")
     assert response.content == b"ok"
+
+
+@pytest.mark.parametrize("persona", [None, "delegate", "chair", "secretariat"])
+def test_it_runs_a_bounded_number_of_queries(
+    client, seed_meeting, persona, request, django_assert_max_num_queries
+):
+    """Each section asks its own permission and deadline questions; roles and deadline overrides
+    are read once per request, so the count stays flat as sections are added."""
+    if persona:
+        client.force_login(request.getfixturevalue(persona))
+    with django_assert_max_num_queries(18):
+        assert client.get(URL).status_code == 200

@@ -5,6 +5,26 @@ from collections.abc import Iterable
 from plenary.groups.models import Body, Role
 
 
+def roles_held(user) -> frozenset[tuple[int, str]]:
+    """The (body id, role name) pairs a person holds.
+
+    Read once per user object and kept on it: Django loads the user afresh for every request, so
+    this is one query per request however many permission checks a page makes.
+    """
+    cached = getattr(user, "_plenary_roles", None)
+    if cached is None:
+        cached = frozenset(
+            Role.objects.filter(person=user).order_by().values_list("body_id", "name")
+        )
+        user._plenary_roles = cached
+    return cached
+
+
+def forget_roles(user) -> None:
+    """Drop the roles kept on a user object, after a service changed them."""
+    user.__dict__.pop("_plenary_roles", None)
+
+
 def has_role(user, body: Body, names: Iterable[str], *, inherited: bool = True) -> bool:
     """Whether the user holds one of the roles in the body (or, if inherited, in a parent body).
 
@@ -12,10 +32,11 @@ def has_role(user, body: Body, names: Iterable[str], *, inherited: bool = True) 
     """
     if user is None or not user.is_authenticated:
         return False
-    bodies = [body.pk]
+    bodies = {body.pk}
     if inherited:
-        bodies += [b.pk for b in body.ancestors()]
-    return Role.objects.filter(person=user, body_id__in=bodies, name__in=list(names)).exists()
+        bodies.update(b.pk for b in body.ancestors())
+    wanted = set(names)
+    return any(body_id in bodies and name in wanted for body_id, name in roles_held(user))
 
 
 def is_secretariat(user, body: Body | None = None) -> bool:
@@ -25,7 +46,7 @@ def is_secretariat(user, body: Body | None = None) -> bool:
     if user.is_superuser:
         return True
     if body is None:
-        return Role.objects.filter(person=user, name__in=Role.SECRETARIAT).exists()
+        return any(name in Role.SECRETARIAT for _, name in roles_held(user))
     return has_role(user, body, Role.SECRETARIAT)
 
 
