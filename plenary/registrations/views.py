@@ -4,6 +4,7 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -23,7 +24,7 @@ from plenary.registrations.forms import (
     ReasonForm,
     RegisterForm,
 )
-from plenary.registrations.models import Registration
+from plenary.registrations.models import Registration, RegistrationEvent
 from plenary.registrations.permissions import (
     can_cancel_registration,
     can_decide_registration,
@@ -133,10 +134,18 @@ def register(request, slug):
 @require_safe
 @login_required
 def my_meetings(request):
-    """A person's registrations and their states, newest meeting first."""
+    """A person's registrations and their states, newest meeting first, with the reason a
+    rejection or cancellation gave (the e-mail may have been missed)."""
     registrations = (
         Registration.objects.filter(person=request.user)
         .select_related("meeting__body", "organization")
+        .prefetch_related(
+            Prefetch(
+                "events",
+                queryset=RegistrationEvent.objects.order_by("at", "id"),
+                to_attr="history",
+            )
+        )
         .order_by("-meeting__start_date", "-created_at")
     )
     return render(request, "registrations/mine.html", {"registrations": registrations})

@@ -124,7 +124,9 @@ class TestPages:
     def test_errors_stand_next_to_the_field(self, client, outsider):
         client.force_login(outsider)
         response = client.post(reverse("accounts:organization"), {"organization": ""})
-        assert 'id="id_organization_errors"' in response.content.decode()
+        html = response.content.decode()
+        assert 'id="id_organization_error"' in html
+        assert 'aria-describedby="id_organization_error"' in html
 
     def test_the_queue_refuses_people_who_decide_nothing(self, client, delegate):
         client.force_login(delegate)

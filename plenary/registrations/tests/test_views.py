@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 
 from plenary.accounts.models import User
 from plenary.membership.models import Organization
+from plenary.registrations import services
 from plenary.registrations.models import Registration
 
 State = Registration.State
@@ -39,7 +40,7 @@ class TestRegisterPage:
         assert response.status_code == 200
         html = response.content.decode()
         assert 'name="delegation_role"' in html
-        assert "Registration closes on" in html
+        assert "Registration closes at the end of" in html
         assert "Demo Sector Member Telecom" in html
         assert "csrfmiddlewaretoken" in html
 
@@ -69,7 +70,8 @@ class TestRegisterPage:
         response = as_user(delegate).post(register_url(next_meeting), {"mode": "remote"})
         assert response.status_code == 200
         html = response.content.decode()
-        assert 'id="id_delegation_role_errors"' in html
+        assert 'id="id_delegation_role_error"' in html
+        assert 'aria-describedby="id_delegation_role_error"' in html
         assert "Choose your role in the delegation." in html
         assert "Tick the box to confirm your registration." in html
         assert not Registration.objects.exists()
@@ -77,7 +79,7 @@ class TestRegisterPage:
     def test_a_late_visit_says_when_registration_closed(self, as_user, delegate, seed_meeting):
         response = as_user(delegate).get(register_url(seed_meeting))
         assert response.status_code == 200
-        assert "Registration for this meeting closed on Monday, 19 October 2020" in (
+        assert "Registration for this meeting closed at the end of Monday, 19 October 2020" in (
             response.content.decode()
         )
         assert 'name="delegation_role"' not in response.content.decode()
@@ -127,6 +129,16 @@ class TestMyMeetings:
         assert pending.meeting.title in html
         assert "Pending approval" in html
         assert reverse("registrations:withdraw", args=[pending.pk]) in html
+
+    def test_it_gives_the_reason_of_a_rejection(
+        self, as_user, pending, delegate, focal_point, django_assert_max_num_queries
+    ):
+        services.registration_reject(registration=pending, by=focal_point, reason="Team is full.")
+        client = as_user(delegate)
+        with django_assert_max_num_queries(8):
+            html = client.get(self.url).content.decode()
+        assert "Rejected" in html
+        assert "Reason: Team is full." in html
 
     def test_it_shows_nothing_of_others(self, as_user, pending, focal_point):
         response = as_user(focal_point).get(self.url)
@@ -199,7 +211,7 @@ class TestQueue:
             self.url, {"registrations": [pending.pk], "action": "reject", "reason": ""}
         )
         assert response.status_code == 200
-        assert 'id="id_reason_errors"' in response.content.decode()
+        assert 'id="id_reason_error"' in response.content.decode()
         pending.refresh_from_db()
         assert pending.state == State.PENDING
 
@@ -521,7 +533,7 @@ class TestMeetingPage:
     def test_after_the_deadline_the_page_says_so(self, client, delegate, seed_meeting):
         client.force_login(delegate)
         html = client.get(seed_meeting.get_absolute_url()).content.decode()
-        assert "Registration closed on Monday, 19 October 2020" in html
+        assert "Registration closed at the end of Monday, 19 October 2020, Geneva time" in html
         assert register_url(seed_meeting) not in html
 
     def test_the_navigation_links_my_meetings_and_approvals(self, client, focal_point, delegate):
