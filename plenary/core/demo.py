@@ -5,12 +5,15 @@ Every load is idempotent: objects are found by their natural keys and brought to
 
 import datetime as dt
 
+from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.utils import timezone
 
 from plenary.accounts.models import User
 from plenary.decisions.models import WorkItem
+from plenary.documents.demo import load_documents
 from plenary.groups.models import Body, Role, StudyPeriod
+from plenary.letters.models import LetterDetails
 from plenary.meetings.models import AgendaItem, Meeting, TimePlanSlot
 from plenary.membership.models import FocalPoint, Organization
 
@@ -114,6 +117,10 @@ def _user(email, title, name, organization, member_access) -> User:
     user.country = organization.country if organization else ""
     user.has_member_access = member_access
     user.save()
+    # Demo addresses count as verified, so the logins work at once under mandatory verification.
+    EmailAddress.objects.update_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True}
+    )
     return user
 
 
@@ -136,8 +143,9 @@ def _one_slot(meeting: Meeting, title: str) -> None:
 
 
 @transaction.atomic
-def load_demo(today: dt.date | None = None) -> list[tuple[str, str]]:
-    """Load (or bring up to date) the demo; returns (login, what it is for) pairs."""
+def load_demo(today: dt.date | None = None, *, documents: bool = True) -> list[tuple[str, str]]:
+    """Load (or bring up to date) the demo; returns (login, what it is for) pairs. Without
+    ``documents`` the meetings get no document register (tests that number their own)."""
     today = today or timezone.now().date()
     StudyPeriod.objects.update_or_create(
         code="T17", defaults={"start_year": 2017, "end_year": 2020}
@@ -246,6 +254,13 @@ def load_demo(today: dt.date | None = None) -> list[tuple[str, str]]:
     seed.drafts.set([q_scc, q_vnft])
     _agenda(seed)
     _one_slot(seed, "WP1/11 plenary (virtual meeting via ITU MyMeetings)")
+    LetterDetails.objects.update_or_create(
+        meeting=seed,
+        defaults={
+            "context": "as endorsed at the meeting of Study Group 11 (virtual, 22-31 July 2020)",
+            "agenda_note": "Updates to the agenda can be found in SG11-TD53/WP1.",
+        },
+    )
 
     # The next meeting stays about four months ahead so that all its deadlines are open; it is
     # moved forward only once its registration deadline would have passed.
@@ -265,4 +280,6 @@ def load_demo(today: dt.date | None = None) -> list[tuple[str, str]]:
         upcoming.slots.all().delete()
     _agenda(upcoming)
     _one_slot(upcoming, "WP1/11 plenary")
+    if documents:
+        load_documents(seed=seed, upcoming=upcoming)
     return logins

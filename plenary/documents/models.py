@@ -6,6 +6,7 @@ its Document, so that the thousands of other documents carry no empty LS columns
 """
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -297,6 +298,36 @@ class Revision(models.Model):
             language=self.language,
             extension=self.extension,
         )
+
+
+class DocumentText(models.Model):
+    """What search reads of a document: the text extracted from its current file and, on
+    PostgreSQL, two stored search vectors kept by plenary.documents.search (the SQLite FTS5 table
+    is its own store). The metadata vector (number, title, source, abstract) is what anyone may
+    search; the full one adds the file's text, for those who may read the file."""
+
+    document = models.OneToOneField(
+        Document, on_delete=models.CASCADE, primary_key=True, related_name="searchable"
+    )
+    revision = models.ForeignKey(
+        Revision,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The file the text was extracted from.",
+    )
+    text = models.TextField(blank=True)
+    indexed_at = models.DateTimeField(auto_now=True)
+    metadata_vector = SearchVectorField(null=True, editable=False)
+    full_vector = SearchVectorField(null=True, editable=False)
+
+    class Meta:
+        verbose_name = "document text"
+        verbose_name_plural = "document texts"
+
+    def __str__(self):
+        return f"text of {self.document_id}"
 
 
 class NumberCounter(models.Model):

@@ -7,6 +7,7 @@ transaction fails, so that a refused or failed upload leaves neither a row nor a
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from functools import partial
 from typing import IO, Any
 
 from django.db import transaction
@@ -14,7 +15,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from plenary.accounts.models import User
-from plenary.documents import files
+from plenary.documents import files, tasks
 from plenary.documents.coverpage import CoverPage, CoverPageError, read_cover_page
 from plenary.documents.models import (
     Document,
@@ -91,6 +92,11 @@ def _record(document: Document, type_: str, actor: User, detail: str = "") -> Do
     return DocumentEvent.objects.create(document=document, type=type_, actor=actor, detail=detail)
 
 
+def _queue_indexing(document: Document) -> None:
+    """Index the document for search (extracting its file's text) once the transaction commits."""
+    transaction.on_commit(partial(tasks.index_document.enqueue, document.pk))
+
+
 # Contributions ---------------------------------------------------------------------------------
 
 
@@ -130,6 +136,7 @@ def contribution_register(
     )
     document.questions.set(questions)
     _record(document, DocumentEvent.Type.RESERVED, actor, document.display_number)
+    _queue_indexing(document)
     return document
 
 
@@ -308,6 +315,7 @@ def _revision_record(
         document.held_for_next = True
         fields += ["late", "held_for_next"]
     document.save(update_fields=fields)
+    _queue_indexing(document)
     return revision
 
 
@@ -418,6 +426,7 @@ def _td_record(
     document.current_revision = revision
     document.save(update_fields=["current_revision"])
     _record(document, DocumentEvent.Type.SUBMITTED, actor, stored.original_name)
+    _queue_indexing(document)
     return document
 
 
@@ -452,6 +461,7 @@ def td_post(*, document: Document, actor: User, now: dt.datetime | None = None) 
     _record(
         document, DocumentEvent.Type.POSTED, actor, "after the TD target" if document.late else ""
     )
+    _queue_indexing(document)
     return document
 
 

@@ -1,9 +1,16 @@
 from django.urls import path
 
-from plenary.documents import views
+from plenary.documents import feeds, views
 
 app_name = "documents"
 urlpatterns = [
+    path("search/", views.search_page, name="search"),
+    path("meetings/<slug:slug>/documents.atom", feeds.MeetingDocumentsFeed(), name="meeting_feed"),
+    path(
+        "groups/<str:acronym>/documents.atom",
+        feeds.StudyGroupDocumentsFeed(),
+        name="study_group_feed",
+    ),
     path("meetings/<slug:slug>/documents/", views.register, name="register"),
     path("meetings/<slug:slug>/documents/allocate/", views.allocate, name="allocate"),
     path("meetings/<slug:slug>/documents.zip", views.meeting_zip, name="zip"),

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from zipstream import ZIP_STORED, ZipStream
 
-from plenary.documents import files, permissions, services
+from plenary.documents import files, permissions, search, services
 from plenary.documents.forms import (
     ContributionForm,
     RegisterFilterForm,
@@ -26,6 +26,7 @@ from plenary.meetings.permissions import can_view_meeting
 from plenary.meetings.services.agenda import agenda_rows
 
 PAGE_SIZE = 100
+SEARCH_PAGE_SIZE = 20
 REFUSALS = (services.DocumentRefused, files.UploadRefused)
 DRAFT_STATES = (Document.State.SUBMITTED, Document.State.RETURNED)
 
@@ -200,6 +201,19 @@ def meeting_zip(request, slug):
     response["Content-Length"] = str(len(archive))
     response["Content-Disposition"] = f'attachment; filename="{meeting.slug}-documents.zip"'
     return response
+
+
+@require_safe
+def search_page(request):
+    """Full-text search over titles, abstracts and, where the person may read them, files."""
+    text = request.GET.get("q", "").strip()[:200]
+    results = search.search_documents(request.user, text)
+    page = Paginator(results, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "documents/search.html",
+        {"q": text, "page": page, "hits": page.object_list, "count": page.paginator.count},
+    )
 
 
 # One document ----------------------------------------------------------------------------------

@@ -2,20 +2,43 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
+from plenary.documents.models import Document
 from plenary.groups.models import Role
 from plenary.meetings.calendar import meeting_calendar
 from plenary.meetings.models import Meeting, PlanVersion
 from plenary.meetings.permissions import can_manage_meeting, can_view_meeting
-from plenary.meetings.services.agenda import plan_shown
+from plenary.meetings.services.agenda import agenda_rows, plan_shown
 from plenary.meetings.views.manage import deadlines_context
 from plenary.registrations.permissions import can_see_participant_details
 
 
 def _get_meeting(request, slug: str) -> Meeting:
-    meeting = get_object_or_404(Meeting.objects.select_related("body__parent"), slug=slug)
+    # The page's sections each ask for the deadlines; the overrides are read once for all of them.
+    meetings = Meeting.objects.select_related("body__parent__parent").prefetch_related(
+        "deadline_overrides"
+    )
+    meeting = get_object_or_404(meetings, slug=slug)
     if not can_view_meeting(request.user, meeting):
         raise Http404("No meeting matches the given query.")
     return meeting
+
+
+def _documents_by_agenda_number(meeting: Meeting) -> dict[str, list[Document]]:
+    """The meeting's posted documents under the number of the agenda item they are allocated
+    to (numbers, not ids, so that a published agenda version shows them too): two queries."""
+    numbers = {row.pk: row.number for row in agenda_rows(meeting.agenda_items.all())}
+    documents = (
+        Document.objects.filter(
+            meeting=meeting, state=Document.State.POSTED, agenda_item__isnull=False
+        )
+        .select_related("study_group")
+        .order_by("kind", "number", "id")
+    )
+    allocated: dict[str, list[Document]] = {}
+    for document in documents:
+        if document.agenda_item_id in numbers:
+            allocated.setdefault(numbers[document.agenda_item_id], []).append(document)
+    return allocated
 
 
 @require_safe
@@ -30,11 +53,13 @@ def meeting_detail(request, slug):
     can_manage = can_manage_meeting(request.user, meeting)
     agenda = plan_shown(meeting=meeting, kind=PlanVersion.Kind.AGENDA, editor=can_manage)
     time_plan = plan_shown(meeting=meeting, kind=PlanVersion.Kind.TIME_PLAN, editor=can_manage)
+    allocated = _documents_by_agenda_number(meeting)
     context = {
         "meeting": meeting,
         "chairs": chairs,
         "agenda_plan": agenda,
         "agenda": agenda.rows,
+        "agenda_entries": [(row, allocated.get(row.number, [])) for row in agenda.rows],
         "time_plan": time_plan,
         "slots": time_plan.rows,
         "drafts": meeting.drafts.select_related("question").all(),
