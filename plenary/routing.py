@@ -1,3 +1,10 @@
 """WebSocket routes; each app adds its consumers here (the live room is the first)."""
 
-websocket_urlpatterns: list = []
+from channels.auth import AuthMiddlewareStack
+from django.urls import path
+
+from plenary.live.consumers import RoomConsumer
+
+websocket_urlpatterns: list = [
+    path("ws/live/<slug:slug>/", AuthMiddlewareStack(RoomConsumer.as_asgi())),
+]

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "plenary.documents",
     "plenary.decisions",
     "plenary.registrations",
+    "plenary.live",
     "ninja",  # the API docs serve its bundled Swagger UI files, not a CDN
     "plenary.api",
 ]

@@ -11,8 +11,10 @@ urlpatterns = [
     path("accounts/", include("plenary.accounts.urls")),
     path("meetings/", include("plenary.letters.urls")),
     path("meetings/", include("plenary.meetings.urls")),
+    path("meetings/", include("plenary.live.urls")),
     path("registrations/", include("plenary.registrations.urls")),
     path("", include("plenary.documents.urls")),
+    path("", include("plenary.decisions.urls")),  # /workprogramme/ and meetings' decisions
     path("", include("plenary.api.urls")),  # /api/v1/ and /accounts/tokens/
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,107 @@
+"""The live room's page, its snapshot for the page's script, and the attendance export."""
+
+import csv
+import io
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+from openpyxl import Workbook
+
+from plenary.documents.models import Document
+from plenary.live.models import Room
+from plenary.live.permissions import can_chair_room, can_enter_room, can_export_attendance
+from plenary.live.selectors import attendance_rows, room_snapshot
+from plenary.live.services import room_current
+from plenary.meetings.permissions import meetings_visible_to
+from plenary.meetings.services.agenda import agenda_rows
+
+
+def _meeting(request, slug):
+    return get_object_or_404(meetings_visible_to(request.user).select_related("body"), slug=slug)
+
+
+@require_GET
+def room_page(request, slug):
+    meeting = _meeting(request, slug)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not can_enter_room(request.user, meeting):
+        return render(request, "live/refused.html", {"meeting": meeting}, status=403)
+    room = room_current(meeting=meeting)
+    is_chair = can_chair_room(request.user, room)
+    context = {
+        "meeting": meeting,
+        "room": room,
+        "is_chair": is_chair,
+        "can_export": can_export_attendance(request.user, room),
+        "agenda": agenda_rows(meeting.agenda_items.all()) if is_chair else [],
+        "documents": Document.objects.filter(meeting=meeting).order_by("kind", "number")
+        if is_chair
+        else [],
+        "config": {
+            "state": reverse("live:state", kwargs={"slug": meeting.slug}),
+            "socket": f"/ws/live/{meeting.slug}/",
+            "me": request.user.pk,
+            "chair": is_chair,
+        },
+    }
+    return render(request, "live/room.html", context)
+
+
+@require_GET
+def room_state(request, slug):
+    meeting = _meeting(request, slug)
+    if not can_enter_room(request.user, meeting):
+        return JsonResponse({"error": "You are not admitted to this room."}, status=403)
+    response = JsonResponse(room_snapshot(room_current(meeting=meeting)))
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _safe_cell(value):
+    """Keep a spreadsheet from reading a name as a formula."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+@require_GET
+def attendance_export(request, slug, fmt):
+    """Per-session attendance: first join, last leave and total time of each person, as CSV or
+    XLSX. The session is the current one unless ?room= names another room of the meeting."""
+    meeting = _meeting(request, slug)
+    room_id = request.GET.get("room", "")
+    if room_id:
+        room = get_object_or_404(Room, meeting=meeting, pk=room_id if room_id.isdigit() else 0)
+    else:
+        room = room_current(meeting=meeting)
+    if not can_export_attendance(request.user, room):
+        return HttpResponse("Only the chairs and the secretariat export attendance.", status=403)
+    rows = [
+        ["Name", "Affiliation", "First join (UTC)", "Last leave (UTC)", "Minutes"],
+        *attendance_rows(room, now=timezone.now()),
+    ]
+    rows = [[_safe_cell(cell) for cell in row] for row in rows]
+    if fmt == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response.write("\ufeff")  # lets spreadsheet programs read the file as UTF-8
+        csv.writer(response).writerows(rows)
+    else:
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.title = "Attendance"
+        for row in rows:
+            sheet.append(row)
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        response = HttpResponse(
+            buffer.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    filename = f"attendance-{meeting.slug}-{room.pk}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
