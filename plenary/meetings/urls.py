@@ -29,9 +29,7 @@ urlpatterns = [
     path("<slug:slug>/agenda/discard/", agenda.agenda_discard, name="agenda_discard"),
     path("<slug:slug>/time-plan/edit/", agenda.time_plan_edit, name="time_plan_edit"),
     path("<slug:slug>/time-plan/slots/add/", agenda.slot_add, name="slot_add"),
-    path(
-        "<slug:slug>/time-plan/slots/<int:slot_id>/edit/", agenda.slot_edit, name="slot_edit"
-    ),
+    path("<slug:slug>/time-plan/slots/<int:slot_id>/edit/", agenda.slot_edit, name="slot_edit"),
     path(
         "<slug:slug>/time-plan/slots/<int:slot_id>/delete/",
         agenda.slot_delete,
@@ -40,9 +38,7 @@ urlpatterns = [
     path("<slug:slug>/time-plan/publish/", agenda.time_plan_publish, name="time_plan_publish"),
     path("<slug:slug>/time-plan/discard/", agenda.time_plan_discard, name="time_plan_discard"),
     path("<slug:slug>/versions/", agenda.plan_history, name="plan_history"),
-    path(
-        "<slug:slug>/versions/<str:kind>/<int:number>/", agenda.plan_version, name="plan_version"
-    ),
+    path("<slug:slug>/versions/<str:kind>/<int:number>/", agenda.plan_version, name="plan_version"),
     path("<slug:slug>/deadlines/", manage.meeting_deadlines_edit, name="deadlines"),
     path(
         "<slug:slug>/deadlines/<str:key>/clear",

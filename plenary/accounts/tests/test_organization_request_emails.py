@@ -11,17 +11,6 @@ from plenary.accounts import services
 from plenary.accounts.models import User
 from plenary.groups.models import Body, Role
 from plenary.membership.models import FocalPoint, Organization
-from tests import conftest as shared
-
-demo = shared.demo
-focal_point = shared.focal_point
-secretariat = shared.secretariat
-outsider = shared.outsider
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -8,20 +8,8 @@ from django.urls import reverse
 from plenary.accounts import services
 from plenary.accounts.models import OrganizationRequest, User
 from plenary.membership.models import FocalPoint, Organization
-from tests import conftest as shared
-
-demo = shared.demo
-focal_point = shared.focal_point
-delegate = shared.delegate
-secretariat = shared.secretariat
-outsider = shared.outsider
 
 State = OrganizationRequest.State
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -9,17 +9,12 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from plenary.accounts.models import User
-from tests import conftest as shared
-
-demo = shared.demo
-delegate = shared.delegate
 
 PROFILE = reverse("accounts:profile")
 
 
 @pytest.fixture(autouse=True)
-def fresh(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def fresh_rate_limits():
     cache.clear()  # the sign-in rate limits are counted in the cache
     yield
     cache.clear()

@@ -6,16 +6,6 @@ from django.core.cache import cache
 from plenary.api.models import ApiToken
 from plenary.api.services import token_create
 from plenary.meetings.models import Meeting
-from tests import conftest as shared
-
-# The shared personas and demo live in tests/conftest.py, which pytest applies only below tests/.
-demo = shared.demo
-seed_meeting = shared.seed_meeting
-next_meeting = shared.next_meeting
-secretariat = shared.secretariat
-chair = shared.chair
-delegate = shared.delegate
-outsider = shared.outsider
 
 
 @pytest.fixture(autouse=True)

@@ -4,23 +4,6 @@ import pytest
 
 from plenary.accounts.models import User
 from plenary.groups.models import Body, Role
-from tests import conftest as shared
-
-# The shared personas and demo live in tests/conftest.py, which pytest applies only below tests/.
-demo = shared.demo
-seed_meeting = shared.seed_meeting
-next_meeting = shared.next_meeting
-secretariat = shared.secretariat
-chair = shared.chair
-sg_chairman = shared.sg_chairman
-delegate = shared.delegate
-outsider = shared.outsider
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    """The demo hashes nine passwords; a cheap hasher keeps each test's setup short."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

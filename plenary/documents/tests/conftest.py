@@ -9,20 +9,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from plenary.documents import services
 from plenary.documents.models import Document
 from plenary.groups.models import Body
-from tests import conftest as shared
-
-# The shared personas and demo fixtures live in tests/conftest.py, which pytest applies only below
-# tests/; naming them here makes them fixtures of this package too.
-academic = shared.academic
-associate = shared.associate
-chair = shared.chair
-delegate = shared.delegate
-demo = shared.demo
-focal_point = shared.focal_point
-next_meeting = shared.next_meeting
-outsider = shared.outsider
-secretariat = shared.secretariat
-seed_meeting = shared.seed_meeting
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -31,7 +17,6 @@ DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 def media(settings, tmp_path):
     """Stored files go to a folder of the test's own."""
     settings.MEDIA_ROOT = str(tmp_path / "media")
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     return tmp_path / "media"
 
 

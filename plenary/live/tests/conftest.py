@@ -6,16 +6,6 @@ from plenary.accounts.models import User
 from plenary.live.models import Room
 from plenary.live.services import room_current
 from plenary.registrations.models import Registration
-from tests import conftest as shared
-
-# The shared personas and demo live in tests/conftest.py, which pytest applies only below tests/.
-demo = shared.demo
-seed_meeting = shared.seed_meeting
-secretariat = shared.secretariat
-chair = shared.chair
-delegate = shared.delegate
-focal_point = shared.focal_point
-outsider = shared.outsider
 
 
 def approve(meeting, person: User) -> Registration:

@@ -6,56 +6,121 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('meetings', '0001_create_meetings_agenda_time_plan'),
+        ("meetings", "0001_create_meetings_agenda_time_plan"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DeadlinePolicy',
+            name="DeadlinePolicy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.SlugField(unique=True)),
-                ('description', models.CharField(blank=True, max_length=200)),
-                ('rules', models.JSONField(help_text='Per deadline key, how its date and cut-off are derived.')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.SlugField(unique=True)),
+                ("description", models.CharField(blank=True, max_length=200)),
+                (
+                    "rules",
+                    models.JSONField(
+                        help_text="Per deadline key, how its date and cut-off are derived."
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'deadline policies',
+                "verbose_name_plural": "deadline policies",
             },
         ),
         migrations.CreateModel(
-            name='DeadlineOverride',
+            name="DeadlineOverride",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=30)),
-                ('date', models.DateField()),
-                ('cutoff', models.DateTimeField(help_text='The instant the deadline closes (stored in UTC).')),
-                ('reason', models.TextField()),
-                ('set_at', models.DateTimeField(auto_now_add=True)),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deadline_overrides', to='meetings.meeting')),
-                ('set_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=30)),
+                ("date", models.DateField()),
+                (
+                    "cutoff",
+                    models.DateTimeField(
+                        help_text="The instant the deadline closes (stored in UTC)."
+                    ),
+                ),
+                ("reason", models.TextField()),
+                ("set_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="deadline_overrides",
+                        to="meetings.meeting",
+                    ),
+                ),
+                (
+                    "set_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('meeting', 'key'), name='deadline_override_unique_key')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("meeting", "key"), name="deadline_override_unique_key"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='PlanVersion',
+            name="PlanVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('agenda', 'Agenda'), ('time_plan', 'Time plan')], max_length=10)),
-                ('number', models.PositiveIntegerField()),
-                ('published_at', models.DateTimeField(auto_now_add=True)),
-                ('note', models.CharField(blank=True, max_length=300)),
-                ('snapshot', models.JSONField(help_text='The items or slots as published.')),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='plan_versions', to='meetings.meeting')),
-                ('published_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("agenda", "Agenda"), ("time_plan", "Time plan")], max_length=10
+                    ),
+                ),
+                ("number", models.PositiveIntegerField()),
+                ("published_at", models.DateTimeField(auto_now_add=True)),
+                ("note", models.CharField(blank=True, max_length=300)),
+                ("snapshot", models.JSONField(help_text="The items or slots as published.")),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="plan_versions",
+                        to="meetings.meeting",
+                    ),
+                ),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['meeting', 'kind', '-number'],
-                'constraints': [models.UniqueConstraint(fields=('meeting', 'kind', 'number'), name='plan_version_number_unique')],
+                "ordering": ["meeting", "kind", "-number"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("meeting", "kind", "number"), name="plan_version_number_unique"
+                    )
+                ],
             },
         ),
     ]

@@ -10,24 +10,8 @@ from plenary.accounts.models import User
 from plenary.groups.models import Body, Role
 from plenary.meetings.models import AgendaItem, Meeting, PlanVersion
 from plenary.meetings.services import agenda as services
-from tests import conftest as shared
-
-# The shared personas and demo fixtures live in tests/conftest.py, which pytest applies only below
-# tests/; naming them here makes them available to this module too.
-demo = shared.demo
-seed_meeting = shared.seed_meeting
-secretariat = shared.secretariat
-chair = shared.chair
-delegate = shared.delegate
-outsider = shared.outsider
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    """The demo hashes nine passwords; a cheap hasher keeps each test's setup short."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -12,21 +12,8 @@ from plenary.groups.models import Body, Role
 from plenary.meetings.models import DeadlineOverride
 from plenary.meetings.selectors import meeting_deadlines
 from plenary.meetings.services.deadlines import deadline_override_clear, deadline_override_set
-from tests import conftest as shared
-
-demo = shared.demo
-seed_meeting = shared.seed_meeting
-secretariat = shared.secretariat
-chair = shared.chair
-delegate = shared.delegate
 
 ZURICH = zoneinfo.ZoneInfo("Europe/Zurich")
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    # The demo hashes a password per persona; the production hasher makes that seconds a test.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -26,21 +26,6 @@ from plenary.meetings.deadlines import (
 from plenary.meetings.models import DeadlineOverride, DeadlinePolicy
 from plenary.meetings.selectors import deadline_passed, meeting_deadlines, policy_named
 from plenary.meetings.views.manage import deadlines_context
-from tests import conftest as shared
-
-# The shared personas and demo fixtures live in tests/conftest.py, which pytest applies only below
-# tests/; naming them here makes them available to this module too.
-demo = shared.demo
-seed_meeting = shared.seed_meeting
-next_meeting = shared.next_meeting
-secretariat = shared.secretariat
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    # The demo hashes a password per persona; the production hasher makes that seconds a test.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
 
 ZURICH = zoneinfo.ZoneInfo("Europe/Zurich")
 SEED = dt.date(2020, 11, 19)

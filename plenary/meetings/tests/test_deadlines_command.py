@@ -13,11 +13,6 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from plenary.meetings.models import DeadlineOverride
-from tests import conftest as shared
-
-demo = shared.demo
-seed_meeting = shared.seed_meeting
-secretariat = shared.secretariat
 
 SEED_JSON = {
     "translation": "2020-09-19",
@@ -25,12 +20,6 @@ SEED_JSON = {
     "contributions": "2020-11-06",
     "td_posting": "2020-11-12",
 }
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    # The demo hashes a password per persona; the production hasher makes that seconds a test.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def run(*args) -> str:

@@ -10,20 +10,8 @@ from plenary.accounts.models import User
 from plenary.groups.models import Body, Role
 from plenary.meetings.models import Meeting
 from plenary.meetings.services.meetings import meeting_create, meeting_slug_suggestion
-from tests import conftest as shared
-
-demo = shared.demo
-secretariat = shared.secretariat
-chair = shared.chair
-delegate = shared.delegate
 
 URL = reverse("meetings:new")
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    # The demo hashes a password per persona; the production hasher makes that seconds a test.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

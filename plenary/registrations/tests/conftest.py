@@ -9,29 +9,8 @@ from plenary.meetings.models import Meeting
 from plenary.membership.models import FocalPoint, Organization
 from plenary.registrations import services
 from plenary.registrations.models import Registration
-from tests import conftest as shared
-
-# The shared personas and demo fixtures live in tests/conftest.py, which pytest applies only below
-# tests/; naming them here makes them fixtures of this package too.
-academic = shared.academic
-associate = shared.associate
-chair = shared.chair
-delegate = shared.delegate
-demo = shared.demo
-focal_point = shared.focal_point
-next_meeting = shared.next_meeting
-outsider = shared.outsider
-secretariat = shared.secretariat
-seed_meeting = shared.seed_meeting
-sg_chairman = shared.sg_chairman
 
 UTC = dt.UTC
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """The demo sets nine passwords per test; the production hasher would dominate the run."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -1,10 +1,16 @@
-"""Shared fixtures: the demo data and the people tests act as."""
+"""Fixtures shared by every test of the project: the demo data and the people tests act as."""
 
 import pytest
 
 from plenary.accounts.models import User
 from plenary.core.demo import DEMO_MEETING, NEXT_MEETING, load_demo
 from plenary.meetings.models import Meeting
+
+
+@pytest.fixture(autouse=True)
+def _media_in_a_temporary_folder(settings, tmp_path):
+    """Files the tests store go to a folder of their own, never to var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture
