@@ -28,7 +28,9 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: while Playwright's sync API is alive it keeps an event loop running in
+# the main thread, and every later test that uses async_to_sync (the live room's consumers) fails.
+@pytest.fixture(scope="module")
 def browser():
     if not CHROMIUM.exists():
         message = f"Chromium is missing at {CHROMIUM}; `make test` installs it (as root, with apt)"
