@@ -12,7 +12,7 @@ from ninja.openapi.docs import Swagger
 from plenary.api.auth import PUBLIC
 from plenary.api.errors import install_error_handlers
 from plenary.api.ratelimit import FixedWindowThrottle
-from plenary.api.routes import meetings, tokens, workitems
+from plenary.api.routes import documents, meetings, tokens, workitems
 
 DESCRIPTION = """\
 The HTTP API of Plenary. It sees what you would see in the browser, no more.
@@ -42,5 +42,6 @@ api = PlenaryAPI(
 install_error_handlers(api)
 
 api.add_router("", meetings.router)
+api.add_router("", documents.router)
 api.add_router("", workitems.router)
 api.add_router("", tokens.router)

@@ -3,7 +3,7 @@
 import datetime as dt
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 # A time of day without a zone ("13:00"); JSON Schema's "time" format would demand an offset.
 WALL_CLOCK = r"^[0-2][0-9]:[0-5][0-9]$"
@@ -146,3 +146,89 @@ class Me(Schema):
     organization: str | None
     member_access: bool
     token: TokenOut | None = Field(description="The token of this request; null for a session.")
+
+
+class RevisionOut(Schema):
+    number: int = Field(description="0 for the original, then 1 for Rev.1, 2 for Rev.2.")
+    language: str = Field(description="A, C, E, F, R or S.")
+    file_name: str = Field(description="The ITU file name, e.g. T17-SG11-C-0123!R1!MSW-E.docx.")
+    size: int
+    sha256: str
+    content_type: str
+    uploaded_at: dt.datetime
+    file_url: str | None = Field(
+        description="Where to download it; null when the caller may not read the file."
+    )
+
+
+class DocumentSummary(Schema):
+    code: str = Field(description="The ITU file code, e.g. T17-SG11-C-0123; the document's key.")
+    number: str = Field(description="The number people write: SG11-C123, SG11-TD53/WP1.")
+    kind: str = Field(description="contribution, td, report or collective_letter.")
+    state: str = Field(description="reserved (not yet uploaded), posted, withdrawn ...")
+    title: str
+    source: str
+    questions: list[str] = Field(description="Acronyms of the Questions, e.g. 'Q2/11'.")
+    agenda_item: str | None = Field(description="The agenda item's number, e.g. '2.1'.")
+    posted_at: dt.datetime | None
+    revision: int | None = Field(description="The latest revision; null before any upload.")
+    late: bool
+    languages: list[str] = Field(description="Languages of the latest revision.")
+    readable: bool = Field(description="Whether the caller may download the file.")
+    meeting: str | None = Field(description="The meeting's slug.")
+    api_url: str
+    file_url: str | None = Field(
+        description="The latest file; null before any upload or when the caller may not read it."
+    )
+
+
+class DocumentPage(Page):
+    items: list[DocumentSummary]
+
+
+class DocumentDetail(DocumentSummary):
+    abstract: str
+    purpose: str
+    keywords: str
+    held_for_next: bool
+    url: str = Field(description="The document's page.")
+    revisions: list[RevisionOut] = Field(
+        description="Every file, oldest first; empty when the caller may not read the files."
+    )
+
+
+class SearchHit(Schema):
+    code: str
+    number: str
+    title: str
+    source: str
+    meeting: str | None
+    snippet_html: str = Field(
+        description="An escaped excerpt with matched words in <mark>; a file's text only when "
+        "the caller may read the file."
+    )
+    from_file: bool
+    api_url: str
+
+
+class SearchPage(Page):
+    items: list[SearchHit]
+
+
+class ContributionIn(BaseModel):
+    """A plain pydantic model: a body must be a JSON object (ninja's Schema would read the
+    attributes of anything, even of a string)."""
+
+    title: str = Field(min_length=1, max_length=500, description="As it will be on the cover.")
+    source: str | None = Field(
+        None,
+        max_length=500,
+        description="The submitting organization(s); by default the caller's organization.",
+    )
+    questions: list[str] = Field(
+        default_factory=list,
+        max_length=20,
+        description="Acronyms of the Questions, e.g. ['Q2/11'] (required when the study group "
+        "has Questions).",
+    )
+    abstract: str = Field("", max_length=10000)
