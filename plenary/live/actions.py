@@ -32,6 +32,7 @@ CHAIR_ACTIONS = frozenset(
         "floor.reopen",
         "chat.hide",
         "room.current",
+        "decision.consent",
     }
 )
 
@@ -99,6 +100,8 @@ def _dispatch(user, room: Room, action: str, message: dict[str, Any]) -> None:
         if (item_id and item is None) or (document_id and document is None):
             raise ActionRefused("That agenda item or document is not known.")
         services.room_set_current(room=room, by=user, agenda_item=item, document=document)
+    elif action == "decision.consent":
+        services.decision_consent(room=room, by=user, work_item_id=_int(message, "draft"))
     else:
         raise ActionRefused("Unknown action.")
 

@@ -6,6 +6,7 @@ from typing import Any
 from django.db import transaction
 
 from plenary.accounts.models import User
+from plenary.decisions.models import Decision
 from plenary.live.models import Attendance, ChatMessage, FloorRequest, Intervention, Room
 from plenary.meetings.services.agenda import agenda_rows
 from plenary.registrations.models import Registration
@@ -125,6 +126,27 @@ def current_payload(room: Room) -> dict[str, Any]:
     return {"item": item, "document": document}
 
 
+def decision_payload(decision: Decision) -> dict[str, Any]:
+    """A decision recorded from the room, as the room shows it."""
+    return {
+        "id": decision.pk,
+        "kind": decision.kind,
+        "kind_label": decision.get_kind_display(),
+        "text": decision.text,
+        "agenda_item": decision.agenda_title,
+        "work_items": [
+            {"id": w.pk, "acronym": w.acronym, "status": w.status}
+            for w in decision.work_items.order_by("acronym")
+        ],
+    }
+
+
+def decisions_payload(room: Room) -> list[dict[str, Any]]:
+    """The meeting's decisions so far, oldest first."""
+    decisions = Decision.objects.filter(meeting_id=room.meeting_id).order_by("pk")
+    return [decision_payload(d) for d in decisions.prefetch_related("work_items")]
+
+
 @transaction.atomic
 def room_snapshot(room: Room) -> dict[str, Any]:
     """Everything a client needs to draw the room, and the number of the last event in it.
@@ -149,6 +171,7 @@ def room_snapshot(room: Room) -> dict[str, Any]:
         "current": current_payload(room),
         "present": present_payload(room),
         "chat": chat_payload(room),
+        "decisions": decisions_payload(room),
     }
 
 

@@ -12,10 +12,13 @@ from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from plenary.accounts.models import User
+from plenary.decisions.models import Decision
+from plenary.decisions.services import decision_record
 from plenary.documents.models import Document
 from plenary.live import floor
 from plenary.live.floor import FloorState, Kind, Request
@@ -30,6 +33,7 @@ from plenary.live.models import (
 from plenary.live.selectors import (
     affiliations,
     current_payload,
+    decision_payload,
     floor_payload,
     message_payload,
     present_payload,
@@ -363,3 +367,49 @@ def chat_hide(*, room: Room, message_id: int, by: User, now: dt.datetime | None 
     message.hidden, message.hidden_by, message.hidden_at = True, by, now
     message.save(update_fields=["hidden", "hidden_by", "hidden_at"])
     _emit(room, "chat.hidden", {"id": message.pk}, actor=by, now=now)
+
+
+def _refusal(error: ValidationError) -> str:
+    return " ".join(str(message) for message in error.messages)
+
+
+@transaction.atomic
+def decision_consent(
+    *, room: Room, by: User, work_item_id: int, now: dt.datetime | None = None
+) -> Decision:
+    """The chair records, under the current agenda item, the consent of one of the drafts the
+    meeting is to consider (AAP, status C); the room sees the decision as an event.
+
+    The document under discussion is linked to the decision when it is one of the study group's.
+    """
+    now = now or timezone.now()
+    room = _locked(room)
+    meeting = room.meeting
+    if room.current_item is None:
+        raise RoomError("Set the agenda item under discussion first.")
+    draft = meeting.drafts.filter(pk=work_item_id).first()
+    if draft is None:
+        raise RoomError("That draft is not one this meeting is to consider.")
+    document = room.current_document
+    documents = (
+        [document]
+        if document is not None and document.study_group_id == meeting.body.study_group.pk
+        else []
+    )
+    try:
+        with transaction.atomic():
+            decision = decision_record(
+                meeting=meeting,
+                agenda_item=room.current_item,
+                kind=Decision.Kind.CONSENT,
+                text=f"Draft Recommendation {draft.acronym} consented.",
+                by=by,
+                documents=documents,
+                work_items=[draft],
+            )
+    except PermissionDenied as refusal:
+        raise RoomError(str(refusal)) from refusal
+    except ValidationError as refusal:
+        raise RoomError(_refusal(refusal)) from refusal
+    _emit(room, "decision", decision_payload(decision), actor=by, now=now)
+    return decision

@@ -42,6 +42,7 @@ def room_page(request, slug):
         "documents": Document.objects.filter(meeting=meeting).order_by("kind", "number")
         if is_chair
         else [],
+        "drafts": meeting.drafts.order_by("acronym") if is_chair else [],
         "config": {
             "state": reverse("live:state", kwargs={"slug": meeting.slug}),
             "socket": f"/ws/live/{meeting.slug}/",

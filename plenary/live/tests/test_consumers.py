@@ -3,11 +3,11 @@
 import pytest
 from asgiref.sync import async_to_sync
 from channels.routing import URLRouter
+from channels.testing import WebsocketCommunicator
 from django.test import Client
 
 from plenary.live.consumers import REFUSED
 from plenary.live.models import Attendance, FloorRequest
-from plenary.live.tests.communicator import WebsocketCommunicator
 from plenary.routing import websocket_urlpatterns
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -133,3 +133,37 @@ def test_the_floor_and_the_chat_reach_everyone_and_survive_a_reload(
     expect(first.locator("#live-status")).to_have_text("Connected.")
     expect(first.locator("#live-chat li")).to_have_count(1)
     expect(first.locator("#live-speaker")).to_have_text("Nobody has the floor.")
+
+
+def test_the_chair_consents_a_draft_from_the_room_and_the_work_programme_shows_it(
+    open_as, participant, chair, seed_meeting
+):
+    from playwright.sync_api import expect
+
+    sessions = [_session(user) for user in (chair, participant)]
+    item = seed_meeting.agenda_items.order_by("pk").first()
+    draft = seed_meeting.drafts.get(acronym="Q.SCC")
+    chairing = open_as(sessions[0])
+    delegate = open_as(sessions[1])
+    for page in (chairing, delegate):
+        expect(page.locator("#live-status")).to_have_text("Connected.")
+    # A delegate has no control to record a decision.
+    expect(delegate.get_by_role("button", name="Consent Q.SCC")).to_have_count(0)
+
+    chairing.get_by_label("Agenda item").select_option(str(item.pk))
+    chairing.locator("#current-form").get_by_role("button", name="Set").click()
+    expect(delegate.locator("#live-current")).to_contain_text(item.title)
+
+    chairing.get_by_role("button", name="Consent Q.SCC").click()
+    for page in (chairing, delegate):
+        decision = page.locator("#live-decisions li")
+        expect(decision).to_have_count(1)
+        expect(decision).to_contain_text("Consent of a draft Recommendation (AAP): Q.SCC")
+    expect(chairing.get_by_role("button", name="Consent Q.SCC")).to_be_disabled()
+
+    chairing.goto("/workprogramme/SG11/")
+    status = chairing.locator(f"#item-{draft.pk} abbr.badge")
+    expect(status).to_have_text("C")
+    expect(status).to_have_attribute("title", "Consented (C)")
+    chairing.goto(f"/workprogramme/SG11/items/{draft.pk}/")
+    expect(chairing.locator("body")).to_contain_text("awaiting the edited text and summary")

@@ -123,7 +123,28 @@ function drawPresent() {
   $("live-present-count").textContent = state.present.length;
 }
 
-function drawAll() { drawCurrent(); drawFloor(); drawChat(); drawPresent(); }
+function decisionLine(decision) {
+  const drafts = decision.work_items.map((w) => w.acronym).join(", ");
+  const text = `${decision.kind_label}${drafts ? `: ${drafts}` : ""} (under ${decision.agenda_item}). ${decision.text}`;
+  return el("li", text, { id: `decision-${decision.id}` });
+}
+
+function drawDecisions() {
+  const decisions = state.decisions || [];
+  $("live-decisions").replaceChildren(...decisions.map(decisionLine));
+  $("live-decisions-empty").hidden = decisions.length > 0;
+  // The chair's consent buttons: a draft already consented cannot be consented again.
+  for (const decision of decisions) {
+    for (const item of decision.work_items) {
+      const badge = document.querySelector(`[data-draft-status="${item.id}"]`);
+      if (badge) badge.textContent = item.status;
+      const control = document.querySelector(`button[data-action="decision.consent"][data-draft="${item.id}"]`);
+      if (control && item.status !== "in_progress") control.disabled = true;
+    }
+  }
+}
+
+function drawAll() { drawCurrent(); drawFloor(); drawChat(); drawPresent(); drawDecisions(); }
 
 function apply(event) {
   if (event.seq <= state.seq) return; // already in the snapshot
@@ -133,6 +154,7 @@ function apply(event) {
   if (event.event === "floor") { state.floor = p; drawFloor(); }
   else if (event.event === "current") { state.current = p; drawCurrent(); }
   else if (event.event === "presence") { state.present = p.present; drawPresent(); }
+  else if (event.event === "decision") { if (!state.decisions.some((d) => d.id === p.id)) state.decisions.push(p); drawDecisions(); }
   else if (event.event === "chat") { if (state.chat.some((m) => m.id === p.id)) return; state.chat.push(p); const list = $("live-chat"); list.append(chatLine(p)); list.scrollTop = list.scrollHeight; }
   else if (event.event === "chat.hidden") {
     const message = state.chat.find((m) => m.id === p.id);
@@ -191,6 +213,7 @@ document.addEventListener("click", (event) => {
     const mine = state?.floor.queue.find((r) => r.person.id === config.me);
     if (mine) send({ action: "floor.withdraw", request: mine.id }); else status("You have no request waiting.");
   } else if (action === "floor.interrupt") send({ action, reason: $("interrupt-reason").value });
+  else if (action === "decision.consent") send({ action, draft: Number(target.dataset.draft) });
   else send({ action });
 });
 
