@@ -8,7 +8,12 @@ from django.test.utils import CaptureQueriesContext
 from plenary.api.pagination import Ordering, encode_cursor
 from plenary.documents import services
 from plenary.documents.models import Document, Revision
-from plenary.documents.tests.conftest import filled, register_contribution, upload
+from plenary.documents.tests.conftest import (
+    bulk_posted_contributions,
+    filled,
+    register_contribution,
+    upload,
+)
 from plenary.documents.tests.test_search import with_body
 from plenary.groups.models import Body
 
@@ -56,42 +61,6 @@ def reserved(next_meeting, delegate) -> Document:
     return register_contribution(next_meeting, delegate, title="Still to be written", source="Acme")
 
 
-def _bulk(meeting, person, count: int, start: int) -> None:
-    study_group = meeting.body.study_group
-    period = services.study_period_of(meeting)
-    documents = Document.objects.bulk_create(
-        Document(
-            kind=Document.Kind.CONTRIBUTION,
-            study_group=study_group,
-            study_period=period,
-            meeting=meeting,
-            number=n,
-            title=f"Contribution {n}",
-            source="Demo Sector Member Telecom",
-            state=Document.State.POSTED,
-            submitted_by=person,
-            agenda_item=meeting.agenda_items.first(),
-        )
-        for n in range(start, start + count)
-    )
-    revisions = Revision.objects.bulk_create(
-        Revision(
-            document=d,
-            number=0,
-            storage_name=f"documents/x/{d.pk}.docx",
-            original_name="c.docx",
-            size=1,
-            sha256="0" * 64,
-            content_type="application/pdf",
-            uploaded_by=person,
-        )
-        for d in documents
-    )
-    for document, revision in zip(documents, revisions, strict=True):
-        document.current_revision = revision
-    Document.objects.bulk_update(documents, ["current_revision"])
-
-
 def _codes(response) -> list[str]:
     return [d["code"] for d in response.json()["items"]]
 
@@ -135,7 +104,7 @@ def test_the_register_filters(client, posted, reserved):
 
 
 def test_the_register_follows_its_cursor(client, next_meeting, delegate):
-    _bulk(next_meeting, delegate, 7, start=1)
+    bulk_posted_contributions(next_meeting, delegate, count=7, start=1)
     url = f"/api/v1/meetings/{next_meeting.slug}/documents?limit=3"
     seen = []
     while url:
@@ -166,9 +135,9 @@ def test_the_register_takes_a_constant_number_of_queries(
     """Two page sizes, two document counts, and a page reached by its cursor: one count."""
     client.force_login(delegate)
     url = f"/api/v1/meetings/{next_meeting.slug}/documents"
-    _bulk(next_meeting, delegate, 10, start=1)
+    bulk_posted_contributions(next_meeting, delegate, count=10, start=1)
     baseline = _queries(client, f"{url}?limit=5")
-    _bulk(next_meeting, delegate, 140, start=11)
+    bulk_posted_contributions(next_meeting, delegate, count=140, start=11)
     for limit in (5, 100):
         with django_assert_num_queries(baseline):
             response = client.get(f"{url}?limit={limit}")

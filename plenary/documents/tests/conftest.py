@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from plenary.documents import services
-from plenary.documents.models import Document
+from plenary.documents.models import Document, Revision
 from plenary.groups.models import Body
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -76,3 +76,41 @@ def rezip(content: bytes, *, replace: dict[str, bytes] | None = None, add=None) 
         for name, data in (add or {}).items():
             target.writestr(name, data)
     return out.getvalue()
+
+
+def bulk_posted_contributions(meeting, person, *, count: int, start: int = 1, questions=()) -> None:
+    """Posted contributions numbered from `start`, made in bulk for the register's query counts."""
+    study_group = meeting.body.study_group
+    period = services.study_period_of(meeting)
+    documents = Document.objects.bulk_create(
+        Document(
+            kind=Document.Kind.CONTRIBUTION,
+            study_group=study_group,
+            study_period=period,
+            meeting=meeting,
+            number=n,
+            title=f"Contribution {n}",
+            source="Demo Sector Member Telecom",
+            state=Document.State.POSTED,
+            submitted_by=person,
+            agenda_item=meeting.agenda_items.first(),
+        )
+        for n in range(start, start + count)
+    )
+    revisions = Revision.objects.bulk_create(
+        Revision(
+            document=d,
+            number=0,
+            storage_name=f"documents/x/{d.pk}.docx",
+            original_name="c.docx",
+            size=1,
+            sha256="0" * 64,
+            content_type="application/pdf",
+            uploaded_by=person,
+        )
+        for d in documents
+    )
+    for document, revision in zip(documents, revisions, strict=True):
+        document.current_revision = revision
+        document.questions.set(questions)
+    Document.objects.bulk_update(documents, ["current_revision"])

@@ -5,47 +5,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from plenary.documents import services
-from plenary.documents.models import Document, Revision
+from plenary.documents.models import Document
 
-from .conftest import filled, register_contribution, upload
-
-
-def _bulk(meeting, person, questions, count: int, start: int = 1) -> None:
-    study_group = meeting.body.study_group
-    period = services.study_period_of(meeting)
-    documents = Document.objects.bulk_create(
-        Document(
-            kind=Document.Kind.CONTRIBUTION,
-            study_group=study_group,
-            study_period=period,
-            meeting=meeting,
-            number=n,
-            title=f"Contribution {n}",
-            source="Demo Sector Member Telecom",
-            state=Document.State.POSTED,
-            submitted_by=person,
-            agenda_item=meeting.agenda_items.first(),
-        )
-        for n in range(start, start + count)
-    )
-    revisions = Revision.objects.bulk_create(
-        Revision(
-            document=d,
-            number=0,
-            storage_name=f"documents/x/{d.pk}.docx",
-            original_name="c.docx",
-            size=1,
-            sha256="0" * 64,
-            content_type="application/pdf",
-            uploaded_by=person,
-        )
-        for d in documents
-    )
-    for document, revision in zip(documents, revisions, strict=True):
-        document.current_revision = revision
-        document.questions.set(questions)
-    Document.objects.bulk_update(documents, ["current_revision"])
+from .conftest import bulk_posted_contributions, filled, register_contribution, upload
 
 
 def _queries(client, url) -> int:
@@ -59,9 +21,9 @@ def test_the_register_takes_as_many_queries_for_100_documents_as_for_10(
 ):
     client.force_login(delegate)
     url = reverse("documents:register", args=[next_meeting.slug])
-    _bulk(next_meeting, delegate, questions, 10)
+    bulk_posted_contributions(next_meeting, delegate, questions=questions, count=10)
     at_ten = _queries(client, url)
-    _bulk(next_meeting, delegate, questions, 90, start=11)
+    bulk_posted_contributions(next_meeting, delegate, questions=questions, count=90, start=11)
     with django_assert_num_queries(at_ten):
         response = client.get(url)
     assert response.content.decode().count('<tr id="doc-') == 100
@@ -79,7 +41,7 @@ def test_the_register_shows_the_marks(client, media, seed_meeting, delegate, que
 
 
 def test_the_register_filters_and_sorts(client, next_meeting, delegate, questions):
-    _bulk(next_meeting, delegate, questions[:1], 3)
+    bulk_posted_contributions(next_meeting, delegate, questions=questions[:1], count=3)
     late = Document.objects.get(number=2)
     late.late = True
     late.source = "Other Org"
@@ -109,7 +71,7 @@ def test_the_register_of_an_unknown_meeting_is_404(client, demo):
 
 
 def test_the_chair_allocates_documents_in_bulk(client, next_meeting, chair, delegate, questions):
-    _bulk(next_meeting, delegate, questions, 3)
+    bulk_posted_contributions(next_meeting, delegate, questions=questions, count=3)
     item = next_meeting.agenda_items.get(position=4)
     documents = list(Document.objects.order_by("number"))
     client.force_login(chair)
@@ -141,7 +103,7 @@ def test_allocation_sends_anonymous_people_to_sign_in(client, next_meeting):
 def test_allocation_refuses_an_item_of_another_meeting(
     client, next_meeting, seed_meeting, chair, delegate, questions
 ):
-    _bulk(next_meeting, delegate, questions, 1)
+    bulk_posted_contributions(next_meeting, delegate, questions=questions, count=1)
     document = Document.objects.get()
     client.force_login(chair)
     foreign = seed_meeting.agenda_items.first()
