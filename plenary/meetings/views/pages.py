@@ -1,3 +1,4 @@
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
@@ -45,6 +46,8 @@ def _documents_by_agenda_number(meeting: Meeting) -> dict[str, list[Document]]:
 def meeting_detail(request, slug):
     """Everything the collective letter tells a delegate, in their time zone and the meeting's."""
     meeting = _get_meeting(request, slug)
+    # The agenda section and the documents under its items both number the same items: read once.
+    prefetch_related_objects([meeting], "agenda_items")
     chairs = (
         Role.objects.filter(body__in=[meeting.body, *meeting.body.ancestors()], name="chairman")
         .select_related("person", "person__organization", "body")
