@@ -242,28 +242,50 @@ def agenda_item_move(request, slug, item_id):
     return _agenda_done(request, meeting, f"“{item.title}” is now item {number}.")
 
 
+def _publish(request, meeting, *, publish, render, done, label):
+    """Publish the working copy of the agenda or time plan as its next numbered version."""
+    form = PublishForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            meeting,
+            status=422,
+            publish_form=form,
+            error="Nothing was published: see below.",
+        )
+    try:
+        version = publish(meeting=meeting, by=request.user, note=form.cleaned_data["note"])
+    except ValidationError as exc:
+        return render(request, meeting, status=422, publish_form=form, error=_first_error(exc))
+    return done(
+        request,
+        meeting,
+        f"Published {label} version {version.number}: the meeting page now shows it.",
+    )
+
+
+def _discard(request, meeting, *, discard, render, done, label):
+    """Throw away unpublished changes: the working copy becomes the last published version."""
+    try:
+        version = discard(meeting=meeting)
+    except ValidationError as exc:
+        return render(request, meeting, status=422, error=_first_error(exc))
+    return done(
+        request, meeting, f"Unpublished changes discarded: the {label} is version {version.number}."
+    )
+
+
 @require_POST
 @login_required
 def agenda_publish(request, slug):
     """Publish the working copy as the next numbered version of the agenda."""
-    meeting = _editable_meeting(request, slug)
-    form = PublishForm(request.POST)
-    if form.is_valid():
-        try:
-            version = services.agenda_publish(
-                meeting=meeting, by=request.user, note=form.cleaned_data["note"]
-            )
-        except ValidationError as exc:
-            return _render_agenda(
-                request, meeting, status=422, publish_form=form, error=_first_error(exc)
-            )
-        return _agenda_done(
-            request,
-            meeting,
-            f"Published agenda version {version.number}: the meeting page now shows it.",
-        )
-    return _render_agenda(
-        request, meeting, status=422, publish_form=form, error="Nothing was published: see below."
+    return _publish(
+        request,
+        _editable_meeting(request, slug),
+        publish=services.agenda_publish,
+        render=_render_agenda,
+        done=_agenda_done,
+        label="agenda",
     )
 
 
@@ -271,13 +293,13 @@ def agenda_publish(request, slug):
 @login_required
 def agenda_discard(request, slug):
     """Throw away unpublished changes: the working copy becomes the last published version."""
-    meeting = _editable_meeting(request, slug)
-    try:
-        version = services.agenda_discard_changes(meeting=meeting)
-    except ValidationError as exc:
-        return _render_agenda(request, meeting, status=422, error=_first_error(exc))
-    return _agenda_done(
-        request, meeting, f"Unpublished changes discarded: the agenda is version {version.number}."
+    return _discard(
+        request,
+        _editable_meeting(request, slug),
+        discard=services.agenda_discard_changes,
+        render=_render_agenda,
+        done=_agenda_done,
+        label="agenda",
     )
 
 
@@ -426,24 +448,13 @@ def slot_delete(request, slug, slot_id):
 @login_required
 def time_plan_publish(request, slug):
     """Publish the working copy as the next numbered version of the time plan."""
-    meeting = _editable_meeting(request, slug)
-    form = PublishForm(request.POST)
-    if form.is_valid():
-        try:
-            version = services.time_plan_publish(
-                meeting=meeting, by=request.user, note=form.cleaned_data["note"]
-            )
-        except ValidationError as exc:
-            return _render_time_plan(
-                request, meeting, status=422, publish_form=form, error=_first_error(exc)
-            )
-        return _time_plan_done(
-            request,
-            meeting,
-            f"Published time plan version {version.number}: the meeting page now shows it.",
-        )
-    return _render_time_plan(
-        request, meeting, status=422, publish_form=form, error="Nothing was published: see below."
+    return _publish(
+        request,
+        _editable_meeting(request, slug),
+        publish=services.time_plan_publish,
+        render=_render_time_plan,
+        done=_time_plan_done,
+        label="time plan",
     )
 
 
@@ -451,15 +462,13 @@ def time_plan_publish(request, slug):
 @login_required
 def time_plan_discard(request, slug):
     """Throw away unpublished changes: the working copy becomes the last published version."""
-    meeting = _editable_meeting(request, slug)
-    try:
-        version = services.time_plan_discard_changes(meeting=meeting)
-    except ValidationError as exc:
-        return _render_time_plan(request, meeting, status=422, error=_first_error(exc))
-    return _time_plan_done(
+    return _discard(
         request,
-        meeting,
-        f"Unpublished changes discarded: the time plan is version {version.number}.",
+        _editable_meeting(request, slug),
+        discard=services.time_plan_discard_changes,
+        render=_render_time_plan,
+        done=_time_plan_done,
+        label="time plan",
     )
 
 
