@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "plenary.decisions",
     "plenary.registrations",
     "plenary.live",
+    "plenary.reports",
     "ninja",  # the API docs serve its bundled Swagger UI files, not a CDN
     "plenary.api",
 ]

@@ -15,6 +15,7 @@ urlpatterns = [
     path("registrations/", include("plenary.registrations.urls")),
     path("", include("plenary.documents.urls")),
     path("", include("plenary.decisions.urls")),  # /workprogramme/ and meetings' decisions
+    path("", include("plenary.reports.urls")),  # meetings' reports
     path("", include("plenary.api.urls")),  # /api/v1/ and /accounts/tokens/
     path("admin/", admin.site.urls),
 ]
