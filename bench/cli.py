@@ -145,7 +145,8 @@ def main(argv: list[str] | None = None) -> int:
     comparisons: list[Comparison] = []
     try:
         print("preparing a database (migrate, demo, collectstatic)...", flush=True)
-        with prepared_site(keep=args.keep) as env, Servers(env) as servers:
+        setup = [command for scenario in chosen for command in scenario.setup]
+        with prepared_site(keep=args.keep, setup=setup) as env, Servers(env) as servers:
             if layouts is None:
                 server = servers.start(
                     "plenary-serve",

@@ -16,7 +16,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,13 +44,17 @@ def plenary(*args: str) -> list[str]:
 
 
 @contextlib.contextmanager
-def prepared_site(keep: bool = False) -> Iterator[dict[str, str]]:
+def prepared_site(
+    keep: bool = False, setup: Sequence[Sequence[str]] = ()
+) -> Iterator[dict[str, str]]:
     """A var/ folder and database of the run's own, migrated and loaded with the demo.
 
     Yields the environment every server of the run gets: production settings (DEBUG off, a
     random SECRET_KEY, ALLOWED_HOSTS=127.0.0.1), with TLS redirects off since the harness
     speaks plain HTTP over loopback. DATABASE_URL, when set, is used as given (PostgreSQL);
-    otherwise the database is a temporary SQLite file under var/bench/.
+    otherwise the database is a temporary SQLite file under var/bench/. `setup` holds further
+    `plenary` commands (the chosen scenarios' own; one starting with "python" runs with the
+    harness's interpreter, e.g. `("python", "-m", "bench.seed", ...)`), run after the demo.
     """
     parent = ROOT / "var" / "bench"
     parent.mkdir(parents=True, exist_ok=True)
@@ -67,9 +71,11 @@ def prepared_site(keep: bool = False) -> Iterator[dict[str, str]]:
         "PYTHONDONTWRITEBYTECODE": "1",
     }
     try:
-        for args in (("migrate", "--noinput"), ("demo",), ("collectstatic", "--noinput")):
+        commands = [("migrate", "--noinput"), ("demo",), ("collectstatic", "--noinput"), *setup]
+        for args in commands:
+            argv = [sys.executable, *args[1:]] if args[0] == "python" else plenary(*args)
             result = subprocess.run(
-                plenary(*args), env=env, cwd=ROOT, capture_output=True, text=True, check=False
+                argv, env=env, cwd=ROOT, capture_output=True, text=True, check=False
             )
             if result.returncode != 0:
                 raise BenchError(

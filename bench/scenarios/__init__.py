@@ -16,6 +16,13 @@ document register's JSON, WebSocket fan-out), drop a module here:
 
 An operation that is more than one request is a coroutine function `async def op(client)` that
 raises `bench.load.OperationError` when the server answers wrongly.
+
+`setup` lists `plenary` commands (argument tuples) run on the run's database after the demo is
+loaded and before any server starts; a tuple starting with "python" runs the harness's interpreter
+instead, e.g. `(("python", "-m", "bench.seed_documents", "--count", "2000"),)` for a script that
+calls `django.setup()` with the run's settings (they are in its environment); the
+run's folder is in the environment as `PLENARY_VAR_DIR`, where a command can leave files (tokens,
+names) for the scenario's operations to read.
 """
 
 import importlib
@@ -32,6 +39,7 @@ class Scenario:
     candidate: Operation
     baseline: Operation = Request("/ok")
     default: bool = True  # part of a plain `python -m bench` run
+    setup: tuple[tuple[str, ...], ...] = ()  # `plenary` commands run before the servers start
 
 
 def all_scenarios() -> dict[str, Scenario]:
