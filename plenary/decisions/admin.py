@@ -1,6 +1,13 @@
 from django.contrib import admin
 
-from plenary.decisions.models import ApprovalStep, Decision, WorkItem, WorkItemEvent
+from plenary.decisions.models import (
+    ApprovalStep,
+    Decision,
+    LiaisonEvent,
+    OutgoingLiaison,
+    WorkItem,
+    WorkItemEvent,
+)
 
 
 @admin.register(WorkItem)
@@ -40,3 +47,17 @@ class WorkItemEventAdmin(_ReadOnlyAdmin):
 class ApprovalStepAdmin(_ReadOnlyAdmin):
     list_display = ["work_item", "process", "state", "started", "due", "by"]
     list_filter = ["process", "state"]
+
+
+@admin.register(OutgoingLiaison)
+class OutgoingLiaisonAdmin(_ReadOnlyAdmin):
+    """Drafted, agreed and posted through the meeting's liaison pages, which keep the history."""
+
+    list_display = ["meeting", "title", "state", "deadline", "drafted_by", "created_at"]
+    list_filter = ["state", "meeting"]
+    search_fields = ["title"]
+
+
+@admin.register(LiaisonEvent)
+class LiaisonEventAdmin(_ReadOnlyAdmin):
+    list_display = ["liaison", "type", "by", "at"]

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from plenary.decisions import approval
+from plenary.documents.models import LiaisonDetails
 
 
 class WorkItem(models.Model):
@@ -216,3 +217,154 @@ class ApprovalStep(models.Model):
             due=self.due,
             meeting=self.meeting_date,
         )
+
+
+class OutgoingLiaison(models.Model):
+    """A liaison statement the meeting sends: drafted, agreed by a decision, then posted as an
+    LS/o TD generated from the official template.
+
+    Addressees are kept one per line in the three lists, as the cover page lists them.
+    """
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        AGREED = "agreed", "Agreed"
+        POSTED = "posted", "Posted"
+
+    meeting = models.ForeignKey(
+        "meetings.Meeting", on_delete=models.PROTECT, related_name="outgoing_liaisons"
+    )
+    agenda_item = models.ForeignKey(
+        "meetings.AgendaItem",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="outgoing_liaisons",
+    )
+    title = models.CharField(
+        max_length=400, help_text='What the LS is on; the cover reads "LS/o on <title>".'
+    )
+    for_action = models.TextField("for action to", blank=True)
+    for_comment = models.TextField("for comment to", blank=True)
+    for_information = models.TextField("for information to", blank=True)
+    approval = models.CharField(
+        max_length=20,
+        choices=LiaisonDetails.Approval.choices,
+        help_text="The level that approves it (A.1): study group, working party or rapporteur "
+        "group.",
+    )
+    deadline = models.DateField(
+        "reply deadline", null=True, blank=True, help_text="Required when action is asked."
+    )
+    questions = models.ManyToManyField(
+        "groups.Body", blank=True, related_name="+", limit_choices_to={"kind": "question"}
+    )
+    documents = models.ManyToManyField(
+        "documents.Document",
+        blank=True,
+        related_name="attached_to_liaisons",
+        help_text="Documents sent with the LS as attachments.",
+    )
+    replies_to = models.ForeignKey(
+        "documents.Document",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="liaison_replies",
+        help_text="The incoming LS this one answers (its title then reads LS/o/r).",
+    )
+    abstract = models.TextField(blank=True)
+    body = models.TextField()
+    contacts = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="+", help_text="Contact rows."
+    )
+    state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT)
+    decision = models.OneToOneField(
+        Decision,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="outgoing_liaison",
+        help_text="The agreement that approved it.",
+    )
+    document = models.OneToOneField(
+        "documents.Document",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="outgoing_liaison",
+        help_text="The LS/o TD it was posted as.",
+    )
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["meeting", "created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(for_action="") | Q(deadline__isnull=False),
+                name="outgoing_liaison_action_has_deadline",
+            ),
+            models.CheckConstraint(
+                condition=~Q(for_action="", for_comment="", for_information=""),
+                name="outgoing_liaison_has_addressee",
+            ),
+            models.CheckConstraint(
+                condition=Q(state="draft") | Q(decision__isnull=False),
+                name="outgoing_liaison_agreed_by_decision",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="posted") | Q(document__isnull=False),
+                name="outgoing_liaison_posted_as_td",
+            ),
+        ]
+
+    def __str__(self):
+        return self.full_title
+
+    def get_absolute_url(self):
+        return reverse(
+            "decisions:liaison_detail", kwargs={"slug": self.meeting.slug, "pk": self.pk}
+        )
+
+    @property
+    def prefix(self) -> str:
+        """LS/o, or LS/o/r for a reply."""
+        return "LS/o/r" if self.replies_to_id else "LS/o"
+
+    @property
+    def full_title(self) -> str:
+        """The title as the cover and the TD carry it: 'LS/o on ...', a reply naming the LS."""
+        title = f"{self.prefix} on {self.title}"
+        if self.replies_to_id:
+            title += f" (reply to {self.replies_to.display_number})"
+        return title
+
+    @staticmethod
+    def split(addressees: str) -> list[str]:
+        """One addressee per line, blanks dropped."""
+        return [line.strip() for line in addressees.splitlines() if line.strip()]
+
+
+class LiaisonEvent(models.Model):
+    """One thing that happened to an outgoing liaison statement: append-only history."""
+
+    class Type(models.TextChoices):
+        DRAFTED = "drafted", "Drafted"
+        EDITED = "edited", "Edited"
+        AGREED = "agreed", "Agreed"
+        POSTED = "posted", "Posted"
+
+    liaison = models.ForeignKey(OutgoingLiaison, on_delete=models.CASCADE, related_name="events")
+    type = models.CharField(max_length=10, choices=Type.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    detail = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["liaison", "at", "id"]
+
+    def __str__(self):
+        return f"{self.liaison_id} {self.type} at {self.at:%Y-%m-%d %H:%M}"

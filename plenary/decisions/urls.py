@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from plenary.decisions import views
+from plenary.decisions import liaison_views, views
 
 app_name = "decisions"
 urlpatterns = [
@@ -22,5 +22,32 @@ urlpatterns = [
         "meetings/<slug:slug>/decisions/<int:pk>/correct/",
         views.decision_correct,
         name="decision_correct",
+    ),
+    path("meetings/<slug:slug>/liaisons/", liaison_views.liaison_list, name="liaison_list"),
+    path("meetings/<slug:slug>/liaisons/new/", liaison_views.liaison_new, name="liaison_new"),
+    path(
+        "meetings/<slug:slug>/liaisons/<int:pk>/",
+        liaison_views.liaison_detail,
+        name="liaison_detail",
+    ),
+    path(
+        "meetings/<slug:slug>/liaisons/<int:pk>/edit/",
+        liaison_views.liaison_edit,
+        name="liaison_edit",
+    ),
+    path(
+        "meetings/<slug:slug>/liaisons/<int:pk>/agree/",
+        liaison_views.liaison_agree,
+        name="liaison_agree",
+    ),
+    path(
+        "meetings/<slug:slug>/liaisons/<int:pk>/post/",
+        liaison_views.liaison_post,
+        name="liaison_post",
+    ),
+    path(
+        "meetings/<slug:slug>/liaisons/<int:pk>/preview.docx",
+        liaison_views.liaison_preview,
+        name="liaison_preview",
     ),
 ]

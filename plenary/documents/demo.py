@@ -5,7 +5,8 @@ Everything goes through the services a person's clicks go through (numbers, cove
 queue, allocation, history), with the times set to when it would have happened. Each document is
 found again by its meeting and title, so that loading twice adds nothing; each file is a real
 Word document made from the official contribution template, with a few paragraphs of body text
-that search can find.
+that search can find. The incoming liaison statement is made from the official liaison-statement
+template instead, under the TD header it is posted with.
 """
 
 import datetime as dt
@@ -19,8 +20,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from docx.oxml.ns import qn
 
 from plenary.accounts.models import User
+from plenary.decisions.liaisons import LiaisonCover, fill_liaison_template
 from plenary.documents import search, services
-from plenary.documents.coverpage import fill_contribution_template
+from plenary.documents.coverpage import Contact, fill_contribution_template
 from plenary.documents.models import Document, DocumentSettings, NumberCounter
 from plenary.documents.word import contribution_template_path
 from plenary.meetings.models import AgendaItem, Meeting
@@ -46,6 +48,8 @@ class Paper:
     purpose: str = "Discussion"
     keywords: str = ""
     liaison: dict = field(default_factory=dict)
+    # The sender's side of a liaison statement's cover (LS template fields).
+    ls_cover: dict = field(default_factory=dict)
 
 
 CONTRIBUTIONS = [
@@ -208,6 +212,21 @@ TDS = [
             "for_information": "ITU-T Study Group 11",
             "approval": "study_group",
         },
+        ls_cover={
+            "questions": ["21/13"],
+            "meeting": "Virtual meeting of Study Group 13",
+            "ls_study_group": "13",
+            "for_information": ["ITU-T Study Group 11"],
+            "approval": "ITU-T Study Group 13 meeting (virtual)",
+            "contacts": [
+                Contact(
+                    name="Counsellor, ITU-T SG13",
+                    organization="ITU Telecommunication Standardization Bureau",
+                    country="Switzerland",
+                    email="sg13-secretariat@example.org",
+                )
+            ],
+        },
     ),
 ]
 
@@ -258,6 +277,24 @@ def _td_file(number: str, place_and_date: str, paper: Paper) -> bytes:
         },
     )
     return _with_body(cover, paper.body, kind="TD")
+
+
+@cache
+def _liaison_file(number: str, paper: Paper) -> bytes:
+    """An incoming LS: the official LS template, filled as its sender did, under SG11's TD
+    header."""
+    return fill_liaison_template(
+        LiaisonCover(
+            number=number,
+            study_group="11",
+            study_period="2017-2020",
+            title=paper.title,
+            source=paper.source,
+            abstract=paper.abstract,
+            body=paper.body,
+            **paper.ls_cover,
+        )
+    )
 
 
 def _contribution_file(document: Document, paper: Paper) -> bytes:
@@ -328,7 +365,10 @@ def _td(meeting: Meeting, paper: Paper, people: dict[str, User]) -> Document | N
     place_and_date = (
         f"{meeting.place or meeting.get_mode_display()}, {meeting.start_date:%-d %B %Y}"
     )
-    content = _td_file(number, place_and_date, paper)
+    if paper.ls_cover:
+        content = _liaison_file(number, paper)
+    else:
+        content = _td_file(number, place_and_date, paper)
     name = f"{number.replace('/', '-')}.docx"
     draft = services.td_submit(
         meeting=meeting,

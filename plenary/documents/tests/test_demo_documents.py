@@ -87,7 +87,13 @@ def test_every_file_is_a_word_document_whose_cover_matches(register):
         assert cover.number == document.display_number
         assert cover.title == document.title
         assert cover.source == document.source
-        assert cover.kind == ("CONTRIBUTION" if document.kind == "contribution" else "TD")
+        if document.kind == Document.Kind.CONTRIBUTION:
+            expected = "CONTRIBUTION"
+        elif document.is_liaison_statement:
+            expected = "LIAISON STATEMENT"  # made from the official liaison-statement template
+        else:
+            expected = "TD"
+        assert cover.kind == expected
 
 
 def test_the_next_meeting_is_open_with_one_number_reserved(register, next_meeting, delegate):
