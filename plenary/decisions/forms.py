@@ -3,6 +3,7 @@
 from django import forms
 from django.db.models import Q
 
+from plenary.accounts.models import User
 from plenary.decisions import approval
 from plenary.decisions.models import Decision, WorkItem
 from plenary.documents.models import Document
@@ -38,6 +39,8 @@ class WorkProgrammeFilterForm(forms.Form):
         empty_label="Any meeting",
         error_messages={"invalid_choice": "That is not a meeting of this study group."},
     )
+
+    candidates = forms.BooleanField(required=False, label="Only candidates for discontinuation")
 
     def __init__(self, *args, study_group: Body, meetings, **kwargs):
         """`meetings`: the meetings the viewer may see; those of the study group are offered."""
@@ -182,3 +185,118 @@ class ApprovalAdvanceForm(forms.Form):
 
     def clean_event(self) -> approval.Event:
         return approval.Event(self.cleaned_data["event"])
+
+
+class _DocumentChoices(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.display_number}: {obj.title}"
+
+
+class _DocumentChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.display_number}: {obj.title}"
+
+
+# The statuses a person sets by hand; the others follow the approval process.
+SETTABLE_STATUSES = (WorkItem.Status.IN_PROGRESS, WorkItem.Status.DISCONTINUED)
+
+
+class WorkItemForm(forms.Form):
+    """A work item's entry in the work programme, as its editors and the secretariat keep it.
+
+    The approval stages (C, LC, AR ...) move through the approval process, not this form: the
+    status here only puts an item under study aside as discontinued, or back."""
+
+    STATUSES = SETTABLE_STATUSES
+
+    acronym = forms.CharField(max_length=50)
+    title = forms.CharField(max_length=300)
+    kind = forms.ChoiceField(choices=WorkItem.Kind.choices)
+    question = forms.ModelChoiceField(queryset=Body.objects.none(), required=False)
+    approval_process = forms.ChoiceField(choices=WorkItem.ApprovalProcess.choices)
+    priority = forms.ChoiceField(choices=WorkItem.Priority.choices)
+    timing = forms.DateField(
+        required=False,
+        label="Timing (target month)",
+        input_formats=["%Y-%m", "%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+    )
+    editors = forms.CharField(
+        required=False,
+        label="Editor(s)",
+        help_text="The editors' e-mail addresses, one per line; each must have an account.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    base_text = _DocumentChoice(queryset=Document.objects.none(), required=False)
+    latest_text = _DocumentChoice(queryset=Document.objects.none(), required=False)
+    texts = _DocumentChoices(
+        queryset=Document.objects.none(),
+        required=False,
+        label="Contributions and TDs on this item",
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+    status = forms.ChoiceField(
+        choices=[(v, label) for v, label in WorkItem.Status.choices if v in SETTABLE_STATUSES]
+    )
+    note = forms.CharField(required=False, max_length=300, label="Why (kept in the history)")
+
+    def __init__(self, *args, work_item: WorkItem, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.work_item = work_item
+        study_group = work_item.study_group
+        self.fields["question"].queryset = questions_of(study_group).order_by("number")
+        documents = (
+            Document.objects.filter(
+                study_group=study_group,
+                kind__in=[Document.Kind.CONTRIBUTION, Document.Kind.TD],
+                number__isnull=False,
+            )
+            .exclude(state=Document.State.WITHDRAWN)
+            .select_related("study_group", "meeting")
+            .order_by("kind", "-number")
+        )
+        for name in ("base_text", "latest_text", "texts"):
+            self.fields[name].queryset = documents
+        if work_item.status not in self.STATUSES:
+            del self.fields["status"]  # in an approval process: it moves there
+        if not self.is_bound:
+            self.initial = {
+                "acronym": work_item.acronym,
+                "title": work_item.title,
+                "kind": work_item.kind,
+                "question": work_item.question_id,
+                "approval_process": work_item.approval_process,
+                "priority": work_item.priority,
+                "timing": work_item.timing,
+                "editors": "\n".join(sorted(e.email for e in work_item.editors.all())),
+                "base_text": work_item.base_text_id,
+                "latest_text": work_item.latest_text_id,
+                "texts": [d.pk for d in work_item.texts.all()],
+                "status": work_item.status,
+            }
+
+    def clean_acronym(self):
+        acronym = " ".join(self.cleaned_data["acronym"].split())
+        taken = WorkItem.objects.filter(
+            study_group=self.work_item.study_group, acronym__iexact=acronym
+        ).exclude(pk=self.work_item.pk)
+        if taken.exists():
+            raise forms.ValidationError(
+                f"{self.work_item.study_group.acronym} already has a work item {acronym}."
+            )
+        return acronym
+
+    def clean_editors(self):
+        emails = {line.strip().lower() for line in self.cleaned_data["editors"].split()}
+        found = {user.email.lower(): user for user in User.objects.filter(email__in=emails)}
+        unknown = sorted(emails - set(found))
+        if unknown:
+            raise forms.ValidationError(f"No account has the address {', '.join(unknown)}.")
+        return list(found.values())
+
+    def changes(self) -> dict:
+        """The cleaned fields as work_item_update takes them."""
+        data = dict(self.cleaned_data)
+        data.pop("note")
+        data["texts"] = list(data["texts"])
+        return data

@@ -27,6 +27,11 @@ class WorkItem(models.Model):
         TAP = "TAP", "Traditional approval process (TAP)"
         AGREEMENT = "agreement", "Agreement"
 
+    class Priority(models.TextChoices):
+        HIGH = "high", "High"
+        MEDIUM = "medium", "Medium"
+        LOW = "low", "Low"
+
     class Kind(models.TextChoices):
         NEW = "new", "Draft new Recommendation"
         REVISED = "revised", "Draft revised Recommendation"
@@ -61,8 +66,25 @@ class WorkItem(models.Model):
         related_name="+",
         help_text="The contribution or TD the work started from.",
     )
+    latest_text = models.ForeignKey(
+        "documents.Document",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The latest draft text, usually a TD of the last meeting.",
+    )
+    texts = models.ManyToManyField(
+        "documents.Document",
+        blank=True,
+        related_name="work_items",
+        help_text="The contributions and TDs on this work item; an item no contribution "
+        "addresses for two meetings is a candidate for discontinuation.",
+    )
     timing = models.DateField(null=True, blank=True, help_text="Target month (first day).")
+    priority = models.CharField(max_length=10, choices=Priority.choices, default=Priority.MEDIUM)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.IN_PROGRESS)
+    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["study_group", "acronym"]

@@ -66,8 +66,26 @@ class NewWorkItem:
 
 
 EDITABLE_FIELDS = frozenset(
-    {"acronym", "title", "kind", "question", "approval_process", "base_text", "timing", "status"}
+    {
+        "acronym",
+        "title",
+        "kind",
+        "question",
+        "approval_process",
+        "base_text",
+        "latest_text",
+        "timing",
+        "priority",
+        "status",
+    }
 )
+# Many-to-many fields, changed as whole sets; the history keeps the names before and after.
+EDITABLE_SETS = frozenset({"editors", "texts"})
+
+
+def _names(objects: Iterable[models.Model]) -> str:
+    """A set of people or documents as one line of the history."""
+    return "; ".join(sorted(getattr(o, "display_number", None) or str(o) for o in objects))
 
 
 def _as_json(value: Any) -> Any:
@@ -87,19 +105,34 @@ def work_item_update(
     decision: Decision | None = None,
     **fields: Any,
 ) -> WorkItemEvent | None:
-    """Change a work item's fields and keep the change as a history row (none if unchanged)."""
-    unknown = set(fields) - EDITABLE_FIELDS
+    """Change a work item's fields and keep the change as a history row (none if unchanged).
+
+    `editors` and `texts` take the whole new set. The base text and the latest text are texts
+    of the item too, so they join `texts` by themselves."""
+    unknown = set(fields) - EDITABLE_FIELDS - EDITABLE_SETS
     if unknown:
         raise ValueError(f"Not a work item field one may change: {', '.join(sorted(unknown))}.")
+    sets = {name: set(fields.pop(name)) for name in EDITABLE_SETS & set(fields)}
     changes = {}
     for name, value in fields.items():
         old = getattr(work_item, name)
         if old != value:
             changes[name] = [_as_json(old), _as_json(value)]
             setattr(work_item, name, value)
+    if changes:
+        work_item.save(update_fields=list(changes))
+    if "texts" in sets or "base_text" in changes or "latest_text" in changes:
+        texts = sets.get("texts", set(work_item.texts.all()))
+        texts |= {d for d in (work_item.base_text, work_item.latest_text) if d is not None}
+        sets["texts"] = texts
+    for name, wanted in sets.items():
+        manager = getattr(work_item, name)
+        before = set(manager.all())
+        if before != wanted:
+            changes[name] = [_names(before), _names(wanted)]
+            manager.set(wanted)
     if not changes:
         return None
-    work_item.save(update_fields=list(changes))
     return WorkItemEvent.objects.create(
         work_item=work_item, by=by, changes=changes, note=note[:300], decision=decision
     )

@@ -12,6 +12,11 @@ urlpatterns = [
     ),
     path("workprogramme/<str:acronym>/items/<int:pk>/", views.work_item, name="work_item"),
     path(
+        "workprogramme/<str:acronym>/items/<int:pk>/edit/",
+        views.work_item_edit,
+        name="work_item_edit",
+    ),
+    path(
         "workprogramme/<str:acronym>/items/<int:pk>/advance/",
         views.approval_advance,
         name="approval_advance",

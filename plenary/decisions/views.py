@@ -12,10 +12,15 @@ from plenary.decisions.forms import (
     ApprovalAdvanceForm,
     CorrectionForm,
     DecisionForm,
+    WorkItemForm,
     WorkProgrammeFilterForm,
 )
 from plenary.decisions.models import Decision, WorkItem
-from plenary.decisions.permissions import can_advance_approval, can_record_decision
+from plenary.decisions.permissions import (
+    can_advance_approval,
+    can_edit_work_item,
+    can_record_decision,
+)
 from plenary.decisions.selectors import meeting_decision_list
 from plenary.groups.models import Body
 from plenary.meetings.models import Meeting
@@ -40,6 +45,7 @@ def _programme(request, acronym: str):
             question=form.cleaned_data["question"],
             status=form.cleaned_data["status"],
             meeting=form.cleaned_data["meeting"],
+            candidates_only=form.cleaned_data["candidates"],
         )
     items = programme.work_programme(study_group, filters)
     return study_group, form, items
@@ -80,7 +86,9 @@ def work_programme_export(request, acronym, fmt):
 
 
 def _work_item(acronym: str, pk: int) -> WorkItem:
-    items = WorkItem.objects.select_related("study_group", "question", "base_text__study_group")
+    items = WorkItem.objects.select_related(
+        "study_group", "question", "base_text__study_group", "latest_text__study_group"
+    )
     return get_object_or_404(items, pk=pk, study_group__acronym__iexact=acronym)
 
 
@@ -97,6 +105,8 @@ def _work_item_page(request, item: WorkItem, form: ApprovalAdvanceForm | None, s
         "events": item.events.select_related("by").order_by("at", "id"),
         "decisions": item.decisions.select_related("meeting").order_by("recorded_at", "id"),
         "form": form if can_advance and stage is not None and not stage.is_final else None,
+        "can_edit": can_edit_work_item(request.user, item),
+        "texts": item.texts.select_related("study_group", "meeting").order_by("-created_at"),
     }
     return render(request, "decisions/work_item.html", context, status=status)
 
@@ -105,6 +115,32 @@ def _work_item_page(request, item: WorkItem, form: ApprovalAdvanceForm | None, s
 def work_item(request, acronym, pk):
     """One work item: where its approval stands, what is due, and its history."""
     return _work_item_page(request, _work_item(acronym, pk), None)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def work_item_edit(request, acronym, pk):
+    """The item's editors, its Question's rapporteurs, the chairs and the secretariat keep its
+    entry up to date; every change is kept in its history."""
+    item = _work_item(acronym, pk)
+    if not can_edit_work_item(request.user, item):
+        raise PermissionDenied("Only the item's editors, rapporteurs, chairs and secretariat.")
+    form = WorkItemForm(request.POST or None, work_item=item)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            event = services.work_item_update(
+                work_item=item, by=request.user, note=form.cleaned_data["note"], **form.changes()
+            )
+            if event is None:
+                messages.info(request, f"{item}: nothing changed.")
+            else:
+                messages.success(request, f"{item} saved; the change is kept in its history.")
+            return redirect("decisions:work_item", acronym=item.study_group.acronym, pk=item.pk)
+        status = 422
+    return render(
+        request, "decisions/work_item_edit.html", {"item": item, "form": form}, status=status
+    )
 
 
 @require_POST
