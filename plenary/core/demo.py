@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from plenary.accounts.models import User
+from plenary.decisions.demo import load_outcomes
 from plenary.decisions.models import WorkItem
 from plenary.documents.demo import load_documents
 from plenary.groups.models import Body, Role, StudyPeriod
@@ -282,4 +283,5 @@ def load_demo(today: dt.date | None = None, *, documents: bool = True) -> list[t
     _one_slot(upcoming, "WP1/11 plenary")
     if documents:
         load_documents(seed=seed, upcoming=upcoming)
+        load_outcomes(seed=seed)
     return logins

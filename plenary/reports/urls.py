@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from plenary.reports import views
 
 app_name = "reports"
-urlpatterns: list = []
+urlpatterns = [
+    path("meetings/<slug:slug>/report/", views.report_page, name="page"),
+    path("meetings/<slug:slug>/report/edit/", views.report_edit, name="edit"),
+    path("meetings/<slug:slug>/report/publish/", views.report_publish, name="publish"),
+    path("meetings/<slug:slug>/report/draft.docx", views.report_draft_docx, name="draft_docx"),
+]
