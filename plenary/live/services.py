@@ -1,7 +1,7 @@
 """Every change to a live room: apply the rule, write the rows, number the event, publish it.
 
 Each function locks the room row, so that changes to one room are applied one at a time whichever
-server process receives them; the event is published on the channel layer only after the
+server process receives them; the event is published (plenary/live/broadcast.py) only after the
 transaction commits, so that nobody hears of a change that was rolled back.
 """
 
@@ -10,8 +10,6 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -20,7 +18,7 @@ from plenary.accounts.models import User
 from plenary.decisions.models import Decision
 from plenary.decisions.services import decision_record
 from plenary.documents.models import Document
-from plenary.live import floor
+from plenary.live import broadcast, floor
 from plenary.live.floor import FloorState, Kind, Request
 from plenary.live.models import (
     Attendance,
@@ -51,7 +49,7 @@ class RoomError(Exception):
 
 def publish(group: str, event: dict[str, Any]) -> None:
     """Send a numbered event to every connection of the room, in every server process."""
-    async_to_sync(get_channel_layer().group_send)(group, {"type": "room.event", "event": event})
+    broadcast.publish(group, event)
 
 
 def _emit(room: Room, kind: str, payload: dict, *, actor: User | None, now: dt.datetime) -> None:
@@ -90,10 +88,22 @@ def room_current(*, meeting: Meeting, now: dt.datetime | None = None) -> Room:
 
 @transaction.atomic
 def room_join(
-    *, room: Room, person: User, channel_name: str, now: dt.datetime | None = None
+    *,
+    room: Room,
+    person: User,
+    channel_name: str,
+    now: dt.datetime | None = None,
+    announce: bool = True,
 ) -> None:
-    """A connection of the person entered the room: recorded, and the room sees them present."""
+    """A connection of the person entered the room: recorded, and the room sees them present
+    (at once, or with `announce=False` in the next `room_presence`: the server announces a burst
+    of arrivals once rather than once per arrival)."""
     now = now or timezone.now()
+    if not announce:
+        Attendance.objects.create(
+            room=room, person=person, channel_name=channel_name, joined_at=now
+        )
+        return
     room = _locked(room)
     Attendance.objects.create(room=room, person=person, channel_name=channel_name, joined_at=now)
     _emit(room, "presence", {"present": present_payload(room)}, actor=person, now=now)
@@ -101,15 +111,30 @@ def room_join(
 
 @transaction.atomic
 def room_leave(
-    *, room: Room, person: User, channel_name: str, now: dt.datetime | None = None
+    *,
+    room: Room,
+    person: User,
+    channel_name: str,
+    now: dt.datetime | None = None,
+    announce: bool = True,
 ) -> None:
-    """A connection of the person left the room."""
+    """A connection of the person left the room (announced as `room_join` is)."""
     now = now or timezone.now()
-    room = _locked(room)
+    if announce:
+        room = _locked(room)
     Attendance.objects.filter(
         room=room, person=person, channel_name=channel_name, left_at__isnull=True
     ).update(left_at=now)
-    _emit(room, "presence", {"present": present_payload(room)}, actor=person, now=now)
+    if announce:
+        _emit(room, "presence", {"present": present_payload(room)}, actor=person, now=now)
+
+
+@transaction.atomic
+def room_presence(*, room: Room, now: dt.datetime | None = None) -> None:
+    """Tell the room who is present now, after arrivals and departures not yet announced."""
+    now = now or timezone.now()
+    room = _locked(room)
+    _emit(room, "presence", {"present": present_payload(room)}, actor=None, now=now)
 
 
 @transaction.atomic
