@@ -1,9 +1,9 @@
 """The API at /api/v1/: one NinjaAPI, its routers, authentication, rate limit and error shape.
 
-Routers per resource live in routes/. Documents (register, detail, file, search, contributions,
-upload) and registrations (mine, register, withdraw, focal point's queue) add their routers
-below when they exist; they use auth.MEMBERS for writes and raise errors.ApiError kinds (or
-map their own exceptions with errors.map_error).
+Routers per resource live in routes/: meetings, documents (register, detail, file, search,
+contributions, upload, draft TDs), registrations (mine, register, withdraw, a focal point's
+queue), work items, decisions and tokens. They use auth.MEMBERS for writes and raise
+errors.ApiError kinds (or map their own exceptions with errors.map_error).
 """
 
 from ninja import NinjaAPI
@@ -12,7 +12,7 @@ from ninja.openapi.docs import Swagger
 from plenary.api.auth import PUBLIC
 from plenary.api.errors import install_error_handlers
 from plenary.api.ratelimit import FixedWindowThrottle
-from plenary.api.routes import documents, meetings, tokens, workitems
+from plenary.api.routes import decisions, documents, meetings, registrations, tokens, workitems
 
 DESCRIPTION = """\
 The HTTP API of Plenary. It sees what you would see in the browser, no more.
@@ -43,5 +43,7 @@ install_error_handlers(api)
 
 api.add_router("", meetings.router)
 api.add_router("", documents.router)
+api.add_router("", registrations.router)
 api.add_router("", workitems.router)
+api.add_router("", decisions.router)
 api.add_router("", tokens.router)

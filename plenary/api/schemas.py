@@ -1,6 +1,7 @@
 """The shapes of the API's responses, as the OpenAPI document publishes them."""
 
 import datetime as dt
+from typing import Annotated, Literal
 
 from ninja import Schema
 from pydantic import BaseModel, Field
@@ -232,3 +233,152 @@ class ContributionIn(BaseModel):
         "has Questions).",
     )
     abstract: str = Field("", max_length=10000)
+
+
+# Registrations ---------------------------------------------------------------------------------
+
+REGISTRATION_STATES = "pending, approved, rejected, withdrawn or cancelled."
+
+
+class PersonOut(Schema):
+    name: str
+    email: str
+
+
+class RegistrationOut(Schema):
+    id: int
+    meeting: str = Field(description="The meeting's slug.")
+    meeting_title: str
+    person: PersonOut
+    organization: str | None = Field(description="The organization the person represents.")
+    mode: str = Field(description="remote or in_person.")
+    delegation_role: str = Field(
+        description="head, deputy_head, delegate, adviser, observer or invited_expert."
+    )
+    state: str = Field(description=REGISTRATION_STATES)
+    late: bool = Field(description="Registered by the secretariat after the deadline.")
+    approved_automatically: bool
+    created_at: dt.datetime
+    decided_at: dt.datetime | None
+    reason: str | None = Field(
+        description="Why it was rejected or cancelled, as the person was told; null otherwise."
+    )
+    meeting_api_url: str
+
+
+class RegistrationPage(Page):
+    items: list[RegistrationOut]
+
+
+class RegisterIn(BaseModel):
+    """Registering oneself, as the meeting's registration page asks it."""
+
+    mode: Literal["remote", "in_person"] = Field(
+        description="How you take part; a virtual meeting is remote only, a physical one in "
+        "person only."
+    )
+    delegation_role: Literal["head", "deputy_head", "delegate", "adviser", "observer"] = Field(
+        description="Your role in your organization's delegation (invited experts are "
+        "registered by the secretariat)."
+    )
+
+
+class ReasonIn(BaseModel):
+    reason: str = Field(
+        min_length=1, max_length=2000, description="Why; the person reads it in the e-mail."
+    )
+
+
+# Decisions -------------------------------------------------------------------------------------
+
+
+class DecisionDocument(Schema):
+    code: str = Field(description="The document's ITU file code.")
+    number: str
+    api_url: str
+
+
+class DecisionOut(Schema):
+    id: int
+    kind: str = Field(
+        description="consent, determination, agreement, new_work_item, report_approval or "
+        "documents_noted."
+    )
+    kind_label: str
+    agenda_item: str | None = Field(
+        description="The agenda item's number ('6'); null if the item was removed since."
+    )
+    agenda_title: str = Field(description="The agenda item's title when the decision was taken.")
+    text: str
+    work_items: list[str] = Field(description="Acronyms of the work items concerned.")
+    documents: list[DecisionDocument]
+    approval_meeting: dt.date | None = Field(
+        description="For a determination: the date of the study-group meeting to approve."
+    )
+    corrects: int | None = Field(description="The id of the decision this one corrects.")
+    corrected_by: int | None = Field(description="The id of the decision that corrects this one.")
+    recorded_by: str
+    recorded_at: dt.datetime
+
+
+class DecisionPage(Page):
+    items: list[DecisionOut]
+
+
+class NewWorkItemIn(BaseModel):
+    """A new work item agreed, with the justification ITU-T A.1 asks for."""
+
+    acronym: str = Field(min_length=1, max_length=50, description="e.g. 'Q.NEW-req'.")
+    title: str = Field(min_length=1, max_length=300)
+    question: str | None = Field(
+        None,
+        max_length=30,
+        pattern=r"^[A-Za-z0-9/._-]+$",
+        description="A Question's acronym, 'Q2/11'.",
+    )
+    kind: Literal["new", "revised", "amendment", "supplement", "technical_report"] = "new"
+    approval_process: Literal["AAP", "TAP", "agreement"] = "AAP"
+    base_text: str | None = Field(
+        None, max_length=60, description="The file code of the contribution or TD it starts from."
+    )
+    timing: dt.date | None = Field(None, description="Target month (any day of it).")
+    editors: str = Field("", max_length=500)
+    scope: str = Field("", max_length=10000)
+    summary: str = Field("", max_length=10000)
+    supporting_members: str = Field("", max_length=1000)
+
+
+class DecisionIn(BaseModel):
+    """A decision as the chair announces it: under which agenda item, what, about which texts."""
+
+    agenda_item: str = Field(
+        max_length=20,
+        pattern=r"^\d{1,3}(\.\d{1,3}){0,5}$",
+        description="The agenda item's number, '6' or '2.1', as the agenda numbers it.",
+    )
+    kind: Literal[
+        "consent",
+        "determination",
+        "agreement",
+        "new_work_item",
+        "report_approval",
+        "documents_noted",
+    ]
+    text: str = Field(min_length=1, max_length=10000, description="What was decided.")
+    work_items: list[Annotated[str, Field(min_length=1, max_length=50)]] = Field(
+        default_factory=list,
+        max_length=50,
+        description="Acronyms of the study group's work items (required for a consent or a "
+        "determination).",
+    )
+    documents: list[Annotated[str, Field(min_length=1, max_length=60)]] = Field(
+        default_factory=list,
+        max_length=200,
+        description="File codes of this meeting's numbered documents.",
+    )
+    approval_meeting: dt.date | None = Field(
+        None, description="For a determination: the date of the approving study-group meeting."
+    )
+    new_work_item: NewWorkItemIn | None = Field(
+        None, description="For kind new_work_item: the work item agreed."
+    )

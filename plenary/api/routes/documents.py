@@ -44,7 +44,7 @@ from plenary.api.pagination import (
 from plenary.api.routes.common import ANONYMOUS_ALLOWED, ERRORS, responses
 from plenary.api.schemas import ContributionIn, DocumentDetail, DocumentPage, SearchPage
 from plenary.documents import files, permissions, search, services
-from plenary.documents.forms import ContributionForm
+from plenary.documents.forms import ContributionForm, TdForm
 from plenary.documents.models import Document, Revision
 from plenary.groups.models import Body
 from plenary.meetings.models import Meeting
@@ -270,8 +270,19 @@ def list_documents(
         documents = documents.filter(source__icontains=source)
     if late is not None:
         documents = documents.filter(late=late)
-    documents = (
-        documents.select_related("study_group", "study_period", "meeting", "current_revision")
+    # The page is found on narrow rows (sorting the whole register's joined rows cost more than
+    # all the rest), then its documents are read in full by primary key.
+    page, next_url = paginate(
+        request,
+        documents.annotate(sort_number=Coalesce("number", 0)).only("pk", "kind", "number"),
+        ordering=_BY_NUMBER,
+        limit=limit,
+        cursor=cursor,
+    )
+    full = (
+        Document.objects.select_related(
+            "study_group", "study_period", "meeting", "current_revision"
+        )
         .prefetch_related(
             Prefetch("questions", queryset=Body.objects.only("pk", "acronym")),
             Prefetch(
@@ -279,9 +290,9 @@ def list_documents(
                 queryset=Revision.objects.only("pk", "document_id", "number", "language"),
             ),
         )
-        .annotate(sort_number=Coalesce("number", 0))
+        .in_bulk([d.pk for d in page])
     )
-    rows, next_url = paginate(request, documents, ordering=_BY_NUMBER, limit=limit, cursor=cursor)
+    rows = [full[d.pk] for d in page if d.pk in full]
     readable = (
         set(
             permissions.documents_with_readable_files(
@@ -494,4 +505,108 @@ def upload_document(
     except services.DocumentRefused as exc:
         raise Conflict(str(exc), code="refused") from None
     document.refresh_from_db()
+    return Status(201, _detail(request, _document(request, document.file_code)))
+
+
+_QUESTION_RE = re.compile(r"^[A-Za-z0-9/._-]{1,30}$")
+TdFile = File(..., description="The draft TD, .docx or .pdf.")
+TdQuestions = Form(
+    [], max_length=20, description="Acronyms of the Questions, e.g. Q2/11 (repeat the field)."
+)
+LsDeadline = Form(None, description="An LS for action: the reply's deadline (required then).")
+
+
+@router.post(
+    "/meetings/{slug}/tds",
+    response={201: DocumentDetail, **ERRORS, 413: Error, 422: Error},
+    url_name="meeting_tds",
+    auth=MEMBERS,
+)
+def submit_td(
+    request: HttpRequest,
+    slug: str = Slug,
+    file: UploadedFile = TdFile,
+    title: str = Form(
+        ..., min_length=1, max_length=500, description="An LS starts with LS/i or LS/o."
+    ),
+    source: str = Form(..., min_length=1, max_length=500, description="e.g. 'Chairman, WP1/11'."),
+    level: str = Form(
+        "PLEN", max_length=6, pattern=r"^[A-Za-z0-9 ]{1,6}$", description="PLEN, GEN or WPn."
+    ),
+    purpose: Literal["Discussion", "Information", "Decision", "Agreement", "Admin"] = Form(
+        ..., description="As on the cover page."
+    ),
+    questions: list[str] = TdQuestions,
+    keywords: str = Form("", max_length=300),
+    abstract: str = Form("", max_length=10000),
+    ls_for_action: str = Form("", max_length=1000, description="An LS: for action to whom."),
+    ls_for_comment: str = Form("", max_length=1000),
+    ls_for_information: str = Form("", max_length=1000),
+    ls_approval: Literal["", "study_group", "working_party", "rapporteur_group"] = Form(
+        "", description="An LS: who approved it."
+    ),
+    ls_deadline: dt.date | None = LsDeadline,
+):
+    """Submit a draft TD, its file and cover data, to the secretariat's queue, as the meeting's
+    'Submit a TD' page does (chairs, rapporteurs, editors and the secretariat). It stays
+    unnumbered (state submitted, code ...-DRAFT-id) until the secretariat posts it; refused
+    files are 422 with the reason, files past the limit 413."""
+    meeting = _meeting(request, slug)
+    if not permissions.can_submit_td(request.user, meeting):
+        raise Forbidden(
+            "Chairs, rapporteurs, editors and the secretariat submit draft TDs.",
+            code="may_not_submit_td",
+        )
+    if file.size is not None and file.size > files.upload_max_bytes():
+        raise TooLarge(f"The file is past the limit of {files.upload_max_bytes() // 2**20} MB.")
+    if any(not _QUESTION_RE.match(q) for q in questions):
+        raise InvalidInput("A Question is named by its acronym, e.g. Q2/11.", field="questions")
+    found = {
+        b.acronym.lower(): b.pk
+        for b in Body.objects.filter(kind=Body.Kind.QUESTION, acronym__in=questions)
+    }
+    unknown = [q for q in questions if q.lower() not in found]
+    if unknown:
+        raise InvalidInput(f"Unknown Question(s): {', '.join(unknown)}.", field="questions")
+    form = TdForm(
+        {
+            "title": title,
+            "source": source,
+            "level": level,
+            "purpose": purpose,
+            "questions": [found[q.lower()] for q in questions],
+            "keywords": keywords,
+            "abstract": abstract,
+            "ls_for_action": ls_for_action,
+            "ls_for_comment": ls_for_comment,
+            "ls_for_information": ls_for_information,
+            "ls_approval": ls_approval,
+            "ls_deadline": ls_deadline.isoformat() if ls_deadline else "",
+        },
+        {"file": file},
+        meeting=meeting,
+    )
+    if not form.is_valid():
+        field, errors = next(iter(form.errors.items()))
+        raise InvalidInput(" ".join(errors), field=None if field == NON_FIELD_ERRORS else field)
+    data = form.cleaned_data
+    try:
+        document = services.td_submit(
+            meeting=meeting,
+            actor=request.user,
+            fileobj=data["file"],
+            filename=data["file"].name or "upload",
+            title=data["title"],
+            source=data["source"],
+            level=data["level"],
+            questions=data["questions"],
+            purpose=data["purpose"],
+            keywords=data["keywords"],
+            abstract=data["abstract"],
+            liaison=form.liaison(),
+        )
+    except files.UploadRefused as exc:
+        raise FileRefused(str(exc), field="file") from None
+    except services.DocumentRefused as exc:
+        raise InvalidInput(str(exc)) from None
     return Status(201, _detail(request, _document(request, document.file_code)))
