@@ -5,7 +5,11 @@ from django.db.models import Q
 
 from plenary.documents.models import Document, LiaisonDetails, Revision
 from plenary.groups.models import Body
-from plenary.meetings.models import Meeting
+from plenary.meetings.models import LANGUAGES, Meeting
+
+
+def _language_choices(codes) -> list[tuple[str, str]]:
+    return [(code, LANGUAGES[code]) for code in codes]
 
 
 def _questions_of(meeting: Meeting):
@@ -30,12 +34,35 @@ class ContributionForm(forms.Form):
         label="Question(s)",
     )
     abstract = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    translations = forms.MultipleChoiceField(
+        choices=[],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Request translation into",
+        help_text="Only before the meeting's translation deadline.",
+    )
 
-    def __init__(self, *args, meeting: Meeting, **kwargs):
+    def __init__(self, *args, meeting: Meeting, translatable: list[str] = (), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["questions"].queryset = _questions_of(meeting)
         if self.fields["questions"].queryset.exists():
             self.fields["questions"].required = True
+        if translatable:
+            self.fields["translations"].choices = _language_choices(translatable)
+        else:
+            del self.fields["translations"]
+
+
+class TranslationForm(forms.Form):
+    """The languages a contribution is to be translated into."""
+
+    languages = forms.MultipleChoiceField(
+        choices=[], widget=forms.CheckboxSelectMultiple, label="Translate into"
+    )
+
+    def __init__(self, *args, languages: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["languages"].choices = _language_choices(languages)
 
 
 class UploadForm(forms.Form):
@@ -116,6 +143,39 @@ class TdForm(forms.Form):
         if is_ls and data.get("ls_for_action") and not data.get("ls_deadline"):
             self.add_error("ls_deadline", "An LS that asks for action gives a deadline.")
         return data
+
+
+class TdResubmitForm(TdForm):
+    """A returned draft TD, corrected: the same cover data, and a new file if it changed."""
+
+    def __init__(self, *args, document: Document, **kwargs):
+        liaison = getattr(document, "liaison", None) if document.pk else None
+        initial = {
+            "level": document.level,
+            "title": document.title,
+            "source": document.source,
+            "questions": list(document.questions.values_list("pk", flat=True)),
+            "purpose": document.purpose,
+            "keywords": document.keywords,
+            "abstract": document.abstract,
+        }
+        if liaison is not None:
+            initial.update(
+                ls_for_action=liaison.for_action,
+                ls_for_comment=liaison.for_comment,
+                ls_for_information=liaison.for_information,
+                ls_approval=liaison.approval,
+                ls_deadline=liaison.deadline,
+            )
+        super().__init__(*args, initial=initial, meeting=document.meeting, **kwargs)
+        self.fields["file"].required = False
+        self.fields["file"].help_text = ".docx or .pdf; leave empty to keep the file you sent."
+        purposes = dict(self.fields["purpose"].choices)
+        if document.purpose and document.purpose not in purposes:
+            self.fields["purpose"].choices = [
+                *self.fields["purpose"].choices,
+                (document.purpose, document.purpose),
+            ]
 
 
 class ReturnForm(forms.Form):

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from plenary.documents import numbering
+from plenary.meetings.models import LANGUAGES as LANGUAGE_NAMES
 
 
 class DocumentSettings(models.Model):
@@ -300,6 +301,47 @@ class Revision(models.Model):
         )
 
 
+# The meeting's language codes (Meeting.languages) and the one-letter codes of file versions.
+REVISION_LANGUAGE = {"ar": "A", "zh": "C", "en": "E", "fr": "F", "ru": "R", "es": "S"}
+
+
+class TranslationRequest(models.Model):
+    """A request that a contribution be translated into one of its meeting's languages: made by
+    its submitter or the secretariat before the translation deadline (after it, only the
+    secretariat records one, and it is marked so)."""
+
+    document = models.ForeignKey(
+        Document, on_delete=models.CASCADE, related_name="translation_requests"
+    )
+    language = models.CharField(
+        max_length=2, choices=[(code, name) for code, name in LANGUAGE_NAMES.items()]
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField()
+    after_deadline = models.BooleanField(
+        default=False,
+        help_text="Recorded by the secretariat after the meeting's translation deadline.",
+    )
+
+    class Meta:
+        ordering = ["document", "language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "language"], name="translation_request_once_per_language"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.document_id} into {self.language}"
+
+    @property
+    def revision_language(self) -> str:
+        """The one-letter code the translated file will carry (F for French)."""
+        return REVISION_LANGUAGE[self.language]
+
+
 class DocumentText(models.Model):
     """What search reads of a document: the text extracted from its current file and, on
     PostgreSQL, two stored search vectors kept by plenary.documents.search (the SQLite FTS5 table
@@ -375,6 +417,8 @@ class DocumentEvent(models.Model):
         MARKED_LATE = "late", "Marked late"
         ADMITTED = "admitted", "Admitted"
         ALLOCATED = "allocated", "Allocated to an agenda item"
+        RESUBMITTED = "resubmitted", "Corrected draft resubmitted"
+        TRANSLATION = "translation", "Translation requested"
 
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="events")
     type = models.CharField(max_length=12, choices=Type.choices)

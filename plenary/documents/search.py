@@ -17,20 +17,19 @@ those into <mark> elements, so nothing a document says can become markup.
 
 import logging
 import re
-from collections.abc import Iterator
+import zipfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO
 
-import docx
 import pypdf
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
     SearchRank,
-    SearchVector,
 )
 from django.core.files.storage import default_storage
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import (
     Case,
     Exists,
@@ -43,10 +42,10 @@ from django.db.models import (
     Value,
     When,
 )
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from docx.oxml.ns import qn
-from docx.text.paragraph import Paragraph
+from lxml import etree
 
 from plenary.documents.models import Document, DocumentText, Revision
 from plenary.documents.permissions import documents_with_readable_files
@@ -71,6 +70,20 @@ _MARKED_RE = re.compile(f"{START}(.*?){STOP}", re.DOTALL)
 _TERM_RE = re.compile(r'"([^"]*)"|(\S+)')
 _WORD_RE = re.compile(r"\w+")
 
+# WordprocessingML: the parts of a paragraph that carry its text, as python-docx reads them.
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_W_P, _W_R, _W_HYPERLINK = f"{_W}p", f"{_W}r", f"{_W}hyperlink"
+_RUN_TEXT = {f"{_W}tab": "\t", f"{_W}ptab": "\t", f"{_W}cr": "\n", f"{_W}noBreakHyphen": "-"}
+_W_T, _W_BR, _W_BR_TYPE = f"{_W}t", f"{_W}br", f"{_W}type"
+_OFFICE_DOCUMENT = (
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
+)
+_RELATIONSHIP = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+# How much of a Word document's XML is parsed at a time.
+XML_CHUNK = 1024 * 1024
+# Documents indexed together by reindex_all (one transaction and a few statements each).
+INDEX_BATCH = 200
+
 
 # Extraction ------------------------------------------------------------------------------------
 
@@ -81,15 +94,65 @@ def clean_text(text: str) -> str:
     return _BLANK_LINES_RE.sub("\n\n", text).strip()[:MAX_TEXT_CHARS]
 
 
+def _main_part(package: zipfile.ZipFile) -> str:
+    """The name of the package's main document part (word/document.xml as Word writes it)."""
+    try:
+        rels = etree.fromstring(
+            package.read("_rels/.rels"),
+            etree.XMLParser(resolve_entities=False, no_network=True),
+        )
+    except KeyError:
+        return "word/document.xml"
+    for relation in rels.iter(_RELATIONSHIP):
+        if relation.get("Type") == _OFFICE_DOCUMENT:
+            return relation.get("Target", "").lstrip("/")
+    return "word/document.xml"
+
+
+def _run_text(run) -> str:
+    parts = []
+    for child in run:
+        if child.tag == _W_T:
+            parts.append(child.text or "")
+        elif child.tag == _W_BR:
+            parts.append("\n" if child.get(_W_BR_TYPE, "textWrapping") == "textWrapping" else "")
+        else:
+            parts.append(_RUN_TEXT.get(child.tag, ""))
+    return "".join(parts)
+
+
+def _paragraph_text(paragraph) -> str:
+    """A paragraph's text as python-docx gives it: its runs and its hyperlinks' runs."""
+    parts = []
+    for child in paragraph:
+        if child.tag == _W_R:
+            parts.append(_run_text(child))
+        elif child.tag == _W_HYPERLINK:
+            parts.extend(_run_text(run) for run in child if run.tag == _W_R)
+    return "".join(parts)
+
+
 def _docx_paragraphs(fileobj: IO[bytes]) -> Iterator[str]:
-    """Every paragraph of the body in reading order, those inside tables (and nested tables)
-    included, since a Word document's cover and much of its content are tables."""
-    document = docx.Document(fileobj)
-    body = document.element.body
-    for element in body.iter(qn("w:p")):
-        text = Paragraph(element, document).text
-        if text.strip():
-            yield text
+    """Every paragraph of the body, those inside tables (and nested tables) included, since a
+    Word document's cover and much of its content are tables. Only the main document part is
+    read, as a stream: pictures and other parts of the package are never loaded, and reading
+    stops once the text is past what is indexed."""
+    with zipfile.ZipFile(fileobj) as package, package.open(_main_part(package)) as part:
+        parser = etree.XMLPullParser(
+            events=("end",), tag=_W_P, resolve_entities=False, no_network=True
+        )
+        length = 0
+        while chunk := part.read(XML_CHUNK):
+            parser.feed(chunk)
+            for _, element in parser.read_events():
+                text = _paragraph_text(element)
+                element.clear(keep_tail=True)
+                if text.strip():
+                    yield text
+                    length += len(text) + 1
+                    if length > MAX_TEXT_CHARS:
+                        return
+        parser.close()
 
 
 def _pdf_pages(fileobj: IO[bytes]) -> Iterator[str]:
@@ -135,58 +198,109 @@ def _metadata(document: Document) -> dict[str, str]:
 def index_document(document_id: int) -> DocumentText | None:
     """Bring one document's search entry up to date: its metadata always, its text when its
     current file changed since the last extraction. Returns None for a deleted document."""
-    document = (
+    return _index([document_id]).get(document_id)
+
+
+def index_documents(document_ids: Iterable[int]) -> int:
+    """index_document for many documents at once, in one transaction and a few statements;
+    returns how many were indexed (deleted ones are skipped)."""
+    return len(_index(list(document_ids)))
+
+
+def _index(document_ids: list[int]) -> dict[int, DocumentText]:
+    documents = list(
         Document.objects.select_related("study_group", "current_revision")
-        .filter(pk=document_id)
-        .first()
+        .filter(pk__in=document_ids)
+        .order_by()
     )
-    if document is None:
-        return None
-    entry, _ = DocumentText.objects.get_or_create(document=document)
-    revision = document.current_revision
-    if revision is None:
-        entry.revision, entry.text = None, ""
-    elif entry.revision_id != revision.pk:
-        entry.revision, entry.text = revision, revision_text(revision)
-    entry.save()
-    _write_index(document, entry)
-    return entry
+    if not documents:
+        return {}
+    known = {
+        pk: (revision_id, text)
+        for pk, revision_id, text in DocumentText.objects.filter(
+            pk__in=[document.pk for document in documents]
+        ).values_list("pk", "revision_id", "text")
+    }
+    now = timezone.now()
+    entries: dict[int, DocumentText] = {}
+    for document in documents:
+        revision_id, text = known.get(document.pk, (None, ""))
+        revision = document.current_revision
+        if revision is None:
+            revision_id, text = None, ""
+        elif revision_id != revision.pk:
+            # The file is read before the transaction starts: no lock is held meanwhile.
+            revision_id, text = revision.pk, revision_text(revision)
+        entries[document.pk] = DocumentText(
+            document=document, revision_id=revision_id, text=text, indexed_at=now
+        )
+    with transaction.atomic():
+        DocumentText.objects.bulk_create(
+            list(entries.values()),
+            update_conflicts=True,
+            unique_fields=["document"],
+            update_fields=["revision", "text", "indexed_at"],
+        )
+        _write_index(documents, entries)
+    return entries
 
 
-def _write_index(document: Document, entry: DocumentText) -> None:
-    metadata = _metadata(document)
+def _write_index(documents: list[Document], entries: dict[int, DocumentText]) -> None:
     if connection.vendor == "sqlite":
+        rows = [
+            [document.pk, *_metadata(document).values(), entries[document.pk].text]
+            for document in documents
+        ]
         with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM documents_search WHERE rowid = %s", [document.pk])
-            cursor.execute(
+            cursor.executemany(
+                "DELETE FROM documents_search WHERE rowid = %s", [[row[0]] for row in rows]
+            )
+            cursor.executemany(
                 "INSERT INTO documents_search (rowid, number, title, source, abstract, body) "
                 "VALUES (%s, %s, %s, %s, %s, %s)",
-                [document.pk, *metadata.values(), entry.text],
+                rows,
             )
     elif connection.vendor == "postgresql":
-
-        def part(value: str, weight: str) -> SearchVector:
-            text = Value(value, output_field=TextField())
-            return SearchVector(text, weight=weight, config=CONFIG)
-
-        public = (
-            part(metadata["number"], "A")
-            + part(metadata["title"], "A")
-            + part(metadata["abstract"], "B")
-            + part(metadata["source"], "C")
-        )
-        DocumentText.objects.filter(pk=entry.pk).update(
-            metadata_vector=public, full_vector=public + part(entry.text, "D")
-        )
+        # One UPDATE for the batch, with the weights the query ranks by: number and title A,
+        # abstract B, source C (the public metadata), and the file's text D.
+        rows, values = [], []
+        for document in documents:
+            metadata = _metadata(document)
+            rows.append("(%s, %s, %s, %s, %s, %s)")
+            values += [
+                document.pk,
+                metadata["number"],
+                metadata["title"],
+                metadata["abstract"],
+                metadata["source"],
+                entries[document.pk].text,
+            ]
+        table = connection.ops.quote_name(DocumentText._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} AS t SET metadata_vector = v.public, "  # noqa: S608
+                "full_vector = v.public || setweight(to_tsvector(%s::regconfig, v.body), 'D') "
+                "FROM (SELECT id, setweight(to_tsvector(%s::regconfig, number), 'A') "
+                "|| setweight(to_tsvector(%s::regconfig, title), 'A') "
+                "|| setweight(to_tsvector(%s::regconfig, abstract), 'B') "
+                "|| setweight(to_tsvector(%s::regconfig, source), 'C') AS public, body "
+                f"FROM (VALUES {', '.join(rows)}) AS r(id, number, title, abstract, source, body)"
+                ") AS v WHERE t.document_id = v.id",
+                [CONFIG] * 5 + values,
+            )
 
 
 def reindex_all() -> int:
     """Index every document (after a restore, or for documents from before search existed)."""
     count = 0
-    for pk in Document.objects.order_by("pk").values_list("pk", flat=True).iterator():
-        index_document(pk)
-        count += 1
-    return count
+    ids = Document.objects.order_by("pk").values_list("pk", flat=True)
+    batch: list[int] = []
+    for pk in ids.iterator():
+        batch.append(pk)
+        if len(batch) == INDEX_BATCH:
+            count += index_documents(batch)
+            batch = []
+    return count + (index_documents(batch) if batch else 0)
 
 
 # Querying --------------------------------------------------------------------------------------
@@ -276,7 +390,7 @@ class SearchResults:
     def _backend_count(self) -> int:
         if connection.vendor == "postgresql":
             return self._postgres_entries().count()
-        sql, params = self._sqlite_sql(with_snippets=False)
+        sql, params = self._sqlite_sql(with_snippets=False, with_score=False)
         if not sql:
             return 0
         with connection.cursor() as cursor:
@@ -301,18 +415,21 @@ class SearchResults:
 
     # SQLite: FTS5 ---------------------------------------------------------------------------
 
-    def _sqlite_sql(self, *, with_snippets: bool) -> tuple[str, list]:
+    def _sqlite_sql(self, *, with_snippets: bool, with_score: bool = True) -> tuple[str, list]:
         """One SELECT of both halves: readable documents matched on every column, the others
-        matched (and quoted) on their metadata columns only."""
+        matched (and quoted) on their metadata columns only. The access lists are unordered and
+        tested on each match (`+rowid`: not handed to FTS5, which would otherwise look every
+        listed document up in its index, seconds on a large archive)."""
         match = fts5_query(self.text)
         if not match:
             return "", []
-        visible = _visible(self.user)
+        # Unordered: as IN (...) lists, a sort of every document (the model's ordering) is waste.
+        visible = _visible(self.user).order_by()
         readable_sql, readable_params = (
             documents_with_readable_files(self.user, visible).values("pk").query.sql_with_params()
         )
         visible_sql, visible_params = visible.values("pk").query.sql_with_params()
-        score = "bm25(documents_search, 10.0, 10.0, 2.0, 5.0, 1.0)"
+        score = "bm25(documents_search, 10.0, 10.0, 2.0, 5.0, 1.0)" if with_score else "0"
 
         def snippet(column: int) -> tuple[str, list]:
             if not with_snippets:
@@ -329,12 +446,12 @@ class SearchResults:
         sql = (
             f"SELECT rowid AS id, {score} AS score, {body} AS s1, {abstract} AS s2, "  # noqa: S608
             f"{title} AS s3 FROM documents_search "
-            f"WHERE documents_search MATCH %s AND rowid IN ({readable_sql}) "
+            f"WHERE documents_search MATCH %s AND +rowid IN ({readable_sql}) "
             f"UNION ALL "
             f"SELECT rowid AS id, {score} AS score, '' AS s1, {abstract} AS s2, "
             f"{title} AS s3 FROM documents_search "
-            f"WHERE documents_search MATCH %s AND rowid IN ({visible_sql}) "
-            f"AND rowid NOT IN ({readable_sql})"
+            f"WHERE documents_search MATCH %s AND +rowid IN ({visible_sql}) "
+            f"AND +rowid NOT IN ({readable_sql})"
         )
         params = [
             *body_params,

@@ -1,4 +1,5 @@
-"""Every write to documents: numbers, uploads, posting, withdrawal, allocation. History recorded.
+"""Every write to documents: numbers, uploads, posting, withdrawal, translation requests,
+allocation. History recorded.
 
 A service that stores a file does so before its transaction and deletes the file again if the
 transaction fails, so that a refused or failed upload leaves neither a row nor an orphan file.
@@ -10,25 +11,28 @@ from collections.abc import Iterable, Mapping, Sequence
 from functools import partial
 from typing import IO, Any
 
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from plenary.accounts.models import User
-from plenary.documents import files, tasks
+from plenary.documents import files, permissions, tasks
 from plenary.documents.coverpage import CoverPage, CoverPageError, read_cover_page
 from plenary.documents.models import (
+    REVISION_LANGUAGE,
     Document,
     DocumentEvent,
     DocumentSettings,
     LiaisonDetails,
     NumberCounter,
     Revision,
+    TranslationRequest,
 )
 from plenary.documents.word import filled_contribution
 from plenary.groups.models import Body, StudyPeriod
-from plenary.meetings.models import AgendaItem, Meeting
-from plenary.meetings.selectors import deadline_passed
+from plenary.meetings.models import LANGUAGES, AgendaItem, Meeting
+from plenary.meetings.selectors import deadline_passed, meeting_deadlines
 
 TD_LEVEL_RE = re.compile(r"^(PLEN|GEN|WP\d{1,2})$")
 
@@ -110,8 +114,11 @@ def contribution_register(
     questions: Iterable[Body] = (),
     abstract: str = "",
     contacts: Sequence[Mapping[str, str]] | None = None,
+    translations: Iterable[str] = (),
 ) -> Document:
-    """Register a contribution to a meeting and give it its number at once (not yet uploaded)."""
+    """Register a contribution to a meeting and give it its number at once (not yet uploaded);
+    ``translations`` (meeting language codes) requests its translation at the same time, under
+    the rules of translation_request (a refusal there registers nothing)."""
     title, source = title.strip(), source.strip()
     if not title or not source:
         raise DocumentRefused("A contribution needs a title and a source.")
@@ -136,6 +143,9 @@ def contribution_register(
     )
     document.questions.set(questions)
     _record(document, DocumentEvent.Type.RESERVED, actor, document.display_number)
+    translations = list(translations)
+    if translations:
+        translation_request(document=document, actor=actor, languages=translations)
     _queue_indexing(document)
     return document
 
@@ -343,6 +353,99 @@ def document_admit(*, document: Document, actor: User) -> Document:
     return document
 
 
+# Translation ------------------------------------------------------------------------------------
+
+
+def original_language(document: Document) -> str:
+    """The meeting language code of the document's own language: its first file's, else English."""
+    first = document.revisions.order_by("number", "pk").values_list("language", flat=True).first()
+    by_letter = {letter: code for code, letter in REVISION_LANGUAGE.items()}
+    return by_letter.get(first or "E", "en")
+
+
+def translatable_languages(meeting: Meeting, original: str = "en") -> list[str]:
+    """The meeting's languages a document written in ``original`` may be translated into."""
+    return [code for code in meeting.languages if code in LANGUAGES and code != original]
+
+
+def _language_list(codes: Iterable[str]) -> str:
+    return ", ".join(LANGUAGES[code] for code in codes)
+
+
+@transaction.atomic
+def translation_request(
+    *,
+    document: Document,
+    actor: User,
+    languages: Iterable[str],
+    now: dt.datetime | None = None,
+) -> list[TranslationRequest]:
+    """Request a contribution's translation into some of its meeting's other languages.
+
+    Refused after the meeting's translation deadline (the message gives its date), except to the
+    secretariat, whose late requests are recorded and marked so. Languages already requested are
+    left as they are; a request that adds none is refused.
+    """
+    document = (
+        Document.objects.select_for_update(of=("self",))
+        .select_related("meeting__body", "study_group")
+        .get(pk=document.pk)
+    )
+    if document.kind != Document.Kind.CONTRIBUTION:
+        raise DocumentRefused("Translation is requested for contributions only.")
+    if document.state == Document.State.WITHDRAWN:
+        raise DocumentRefused(f"{document.display_number} was withdrawn.")
+    meeting = document.meeting
+    if meeting is None:
+        raise DocumentRefused(f"{document.display_number} belongs to no meeting.")
+    wanted = list(dict.fromkeys(str(code).strip().lower() for code in languages))
+    if not wanted:
+        raise DocumentRefused("Choose at least one language to translate into.")
+    unknown = [code for code in wanted if code not in LANGUAGES]
+    if unknown:
+        raise DocumentRefused(f"Unknown language code(s): {', '.join(unknown)}.")
+    original = original_language(document)
+    if original in wanted:
+        raise DocumentRefused(f"{document.display_number} is already in {LANGUAGES[original]}.")
+    offered = translatable_languages(meeting, original)
+    outside = [code for code in wanted if code not in offered]
+    if outside:
+        raise DocumentRefused(
+            f"{_language_list(outside)}: not a language of this meeting (its languages: "
+            f"{_language_list(meeting.languages) or 'none'})."
+        )
+    already = set(document.translation_requests.values_list("language", flat=True))
+    new = [code for code in wanted if code not in already]
+    if not new:
+        raise DocumentRefused(
+            f"Translation into {_language_list(wanted)} is already requested for "
+            f"{document.display_number}."
+        )
+    now = now or timezone.now()
+    deadline = meeting_deadlines(meeting)["translation"]
+    late = deadline.passed(now)
+    if late and not permissions.can_manage_documents(actor, meeting):
+        raise DocumentRefused(
+            "Translation can no longer be requested: the translation deadline of this meeting "
+            f"was {deadline.date:%-d %B %Y}. The secretariat can still record a request."
+        )
+    requests = TranslationRequest.objects.bulk_create(
+        TranslationRequest(
+            document=document,
+            language=code,
+            requested_by=actor,
+            requested_at=now,
+            after_deadline=late,
+        )
+        for code in new
+    )
+    detail = _language_list(new)
+    if late:
+        detail += "; after the translation deadline, recorded by the secretariat"
+    _record(document, DocumentEvent.Type.TRANSLATION, actor, detail)
+    return requests
+
+
 # Temporary documents ---------------------------------------------------------------------------
 
 
@@ -478,6 +581,135 @@ def td_return(*, document: Document, actor: User, reason: str) -> Document:
     document.return_reason = reason
     document.save(update_fields=["state", "return_reason"])
     _record(document, DocumentEvent.Type.RETURNED, actor, reason)
+    return document
+
+
+def td_resubmit(
+    *,
+    document: Document,
+    actor: User,
+    title: str,
+    source: str,
+    level: str,
+    questions: Iterable[Body] = (),
+    purpose: str = "",
+    keywords: str = "",
+    abstract: str = "",
+    contacts: Sequence[Mapping[str, str]] | None = None,
+    liaison: Mapping[str, Any] | None = None,
+    fileobj: IO[bytes] | None = None,
+    filename: str = "",
+) -> Document:
+    """Send a returned draft TD back to the secretariat's queue, corrected: a new file, new cover
+    data, or both. The new file takes the place of the returned one (a draft has no revisions
+    until it is posted); the history keeps the return, its reason and what was corrected."""
+    level = level.strip().upper()
+    if not TD_LEVEL_RE.match(level):
+        raise DocumentRefused("A TD's level is PLEN, GEN or WPn.")
+    if not title.strip() or not source.strip():
+        raise DocumentRefused("A TD needs a title and a source.")
+    stored = None
+    if fileobj is not None:
+        stored = files.store_upload(fileobj, filename=filename, allowed=("docx", "pdf"))
+    try:
+        return _td_resubmit_record(
+            document=document,
+            actor=actor,
+            stored=stored,
+            fields={
+                "title": title.strip(),
+                "source": source.strip(),
+                "level": level,
+                "purpose": purpose.strip(),
+                "keywords": keywords.strip(),
+                "abstract": abstract.strip(),
+                **({"contacts": list(contacts)} if contacts is not None else {}),
+            },
+            questions=list(questions),
+            liaison=liaison,
+        )
+    except BaseException:
+        if stored is not None:
+            files.discard_stored(stored)
+        raise
+
+
+_LIAISON_FIELDS = (
+    "direction",
+    "is_reply",
+    "for_action",
+    "for_comment",
+    "for_information",
+    "approval",
+    "deadline",
+)
+
+
+@transaction.atomic
+def _td_resubmit_record(
+    *,
+    document: Document,
+    actor: User,
+    stored: files.StoredFile | None,
+    fields: dict[str, Any],
+    questions: list[Body],
+    liaison: Mapping[str, Any] | None,
+) -> Document:
+    document = (
+        Document.objects.select_for_update(of=("self",))
+        .select_related("current_revision")
+        .get(pk=document.pk)
+    )
+    if document.kind != Document.Kind.TD or document.state != Document.State.RETURNED:
+        raise DocumentRefused("Only a draft TD returned by the secretariat can be resubmitted.")
+    corrected = [name for name, value in fields.items() if getattr(document, name) != value]
+    if {q.pk for q in questions} != set(document.questions.values_list("pk", flat=True)):
+        corrected.append("questions")
+    existing = LiaisonDetails.objects.filter(document=document).first()
+    if liaison:
+        before = {name: getattr(existing, name) for name in _LIAISON_FIELDS} if existing else {}
+        after = {name: liaison.get(name, before.get(name)) for name in _LIAISON_FIELDS}
+        if before != after:
+            corrected.append("liaison details")
+    elif existing is not None:
+        corrected.append("liaison details")
+    if stored is None and not corrected:
+        raise DocumentRefused(
+            "Nothing was corrected: upload a new file or change the cover data before resubmitting."
+        )
+    for name in fields:
+        setattr(document, name, fields[name])
+    if "questions" in corrected:
+        document.questions.set(questions)
+    if liaison:
+        LiaisonDetails.objects.update_or_create(document=document, defaults=dict(liaison))
+    elif existing is not None:
+        existing.delete()
+    detail = [f"corrected {', '.join(corrected)}"] if corrected else []
+    if stored is not None:
+        replaced = list(document.revisions.all())
+        document.revisions.all().delete()
+        revision = Revision.objects.create(
+            document=document,
+            number=0,
+            storage_name=stored.storage_name,
+            original_name=stored.original_name,
+            size=stored.size,
+            sha256=stored.sha256,
+            content_type=stored.content_type,
+            uploaded_by=actor,
+        )
+        document.current_revision = revision
+        old_names = ", ".join(r.original_name for r in replaced) or "none"
+        detail.append(f"new file {stored.original_name} (replaces {old_names})")
+        for old in replaced:
+            # The returned file goes only once the new one is committed in its place.
+            transaction.on_commit(partial(default_storage.delete, old.storage_name))
+    document.state = Document.State.SUBMITTED
+    document.return_reason = ""
+    document.save(update_fields=[*fields, "state", "return_reason", "current_revision"])
+    _record(document, DocumentEvent.Type.RESUBMITTED, actor, "; ".join(detail))
+    _queue_indexing(document)
     return document
 
 

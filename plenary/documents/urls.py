@@ -28,5 +28,7 @@ urlpatterns = [
     path("documents/<int:pk>/admit/", views.admit, name="admit"),
     path("documents/<int:pk>/post/", views.td_post, name="td_post"),
     path("documents/<int:pk>/return/", views.td_return, name="td_return"),
+    path("documents/<int:pk>/resubmit/", views.td_resubmit, name="td_resubmit"),
+    path("documents/<int:pk>/translation/", views.translation_request, name="translation_request"),
     path("documents/<int:pk>/files/<int:revision_id>/", views.download, name="download"),
 ]

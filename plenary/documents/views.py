@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from zipstream import ZIP_STORED, ZipStream
 
@@ -17,12 +18,15 @@ from plenary.documents.forms import (
     RegisterFilterForm,
     ReturnForm,
     TdForm,
+    TdResubmitForm,
+    TranslationForm,
     UploadForm,
     WithdrawForm,
 )
-from plenary.documents.models import Document, Revision
+from plenary.documents.models import REVISION_LANGUAGE, Document, Revision
 from plenary.meetings.models import Meeting
 from plenary.meetings.permissions import can_view_meeting
+from plenary.meetings.selectors import meeting_deadlines
 from plenary.meetings.services.agenda import agenda_rows
 
 PAGE_SIZE = 100
@@ -68,6 +72,27 @@ def _agenda_numbers(meeting: Meeting) -> dict[int, str]:
     return {row.pk: row.number for row in agenda_rows(meeting.agenda_items.all()) if row.pk}
 
 
+def _language_versions(document: Document) -> list[dict]:
+    """Per language, in the official order: the latest revision in it, and whether its
+    translation is requested (from prefetched revisions and translation requests)."""
+    latest: dict[str, int] = {}
+    for revision in document.revisions.all():
+        latest[revision.language] = max(latest.get(revision.language, 0), revision.number)
+    requested = {r.revision_language for r in document.translation_requests.all()}
+    versions = []
+    for code, letter in REVISION_LANGUAGE.items():
+        if letter in latest or letter in requested:
+            versions.append(
+                {
+                    "code": code,
+                    "letter": letter,
+                    "revision": latest.get(letter),
+                    "requested": letter in requested,
+                }
+            )
+    return versions
+
+
 @require_safe
 def register(request, slug):
     """The meeting's documents with their marks; filters, sorting and pages; one query per part."""
@@ -90,7 +115,7 @@ def register(request, slug):
         ordering = form.ordering()
     documents = (
         documents.select_related("study_group", "study_period", "meeting", "current_revision")
-        .prefetch_related("questions", "revisions")
+        .prefetch_related("questions", "revisions", "translation_requests")
         .order_by(*ordering)
     )
     page = Paginator(documents, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -103,16 +128,12 @@ def register(request, slug):
     numbers = _agenda_numbers(meeting)
     rows = []
     for document in on_page:
-        current = document.current_revision
-        languages = sorted(
-            r.language for r in document.revisions.all() if current and r.number == current.number
-        )
         rows.append(
             {
                 "document": document,
                 "agenda_number": numbers.get(document.agenda_item_id, ""),
                 "readable": document.pk in readable,
-                "languages": languages,
+                "versions": _language_versions(document),
             }
         )
     query = request.GET.copy()
@@ -226,18 +247,47 @@ def detail(request, pk):
     readable = permissions.can_read_document_file(request.user, document)
     can_edit = permissions.can_edit_document(request.user, document)
     meeting = document.meeting
+    can_manage = meeting is not None and permissions.can_manage_documents(request.user, meeting)
     context = {
         "document": document,
         "revisions": document.revisions.select_related("document__study_group") if readable else [],
         "readable": readable,
         "can_edit": can_edit and document.state != Document.State.WITHDRAWN,
-        "can_manage": meeting is not None
-        and permissions.can_manage_documents(request.user, meeting),
+        "can_manage": can_manage,
         "events": document.events.select_related("actor"),
         "upload_form": UploadForm(),
         "questions": document.questions.all(),
+        **_translation_context(document, can_edit=can_edit, can_manage=can_manage),
     }
     return render(request, "documents/detail.html", context)
+
+
+def _translation_context(document: Document, *, can_edit: bool, can_manage: bool) -> dict:
+    """What the document page shows of translation: the requests, the deadline, and a form for
+    the languages still open to request (to the submitter before the deadline, and to the
+    secretariat)."""
+    meeting = document.meeting
+    if document.kind != Document.Kind.CONTRIBUTION or meeting is None:
+        return {"translation_requests": [], "translation_form": None}
+    requests = list(document.translation_requests.select_related("requested_by"))
+    deadline = meeting_deadlines(meeting)["translation"]
+    passed = deadline.passed(timezone.now())
+    open_languages = [
+        code
+        for code in services.translatable_languages(meeting, services.original_language(document))
+        if code not in {r.language for r in requests}
+    ]
+    may_request = (
+        document.state != Document.State.WITHDRAWN
+        and open_languages
+        and ((can_edit and not passed) or can_manage)
+    )
+    return {
+        "translation_requests": requests,
+        "translation_deadline": deadline,
+        "translation_deadline_passed": passed,
+        "translation_form": TranslationForm(languages=open_languages) if may_request else None,
+    }
 
 
 @require_safe
@@ -277,7 +327,15 @@ def contribution_new(request, slug):
         raise PermissionDenied(refusal)
     user = request.user
     initial = {"source": user.organization.name if user.organization else ""}
-    form = ContributionForm(request.POST or None, meeting=meeting, initial=initial)
+    deadline = meeting_deadlines(meeting)["translation"]
+    translatable = (
+        services.translatable_languages(meeting)
+        if not deadline.passed(timezone.now()) or permissions.can_manage_documents(user, meeting)
+        else []
+    )
+    form = ContributionForm(
+        request.POST or None, meeting=meeting, initial=initial, translatable=translatable
+    )
     if request.method == "POST" and form.is_valid():
         try:
             document = services.contribution_register(
@@ -287,6 +345,7 @@ def contribution_new(request, slug):
                 source=form.cleaned_data["source"],
                 questions=form.cleaned_data["questions"],
                 abstract=form.cleaned_data["abstract"],
+                translations=form.cleaned_data.get("translations", []),
             )
         except services.DocumentRefused as exc:
             form.add_error(None, str(exc))
@@ -297,7 +356,11 @@ def contribution_new(request, slug):
                 "its cover filled in, complete it and upload it before the deadline.",
             )
             return redirect(document)
-    return render(request, "documents/contribution_new.html", {"meeting": meeting, "form": form})
+    return render(
+        request,
+        "documents/contribution_new.html",
+        {"meeting": meeting, "form": form, "translation_deadline": deadline},
+    )
 
 
 @login_required
@@ -372,6 +435,37 @@ def withdraw(request, pk):
 
 @login_required
 @require_POST
+def translation_request(request, pk):
+    """The submitter (before the translation deadline) or the secretariat requests translation."""
+    document = _document(request, pk)
+    if not permissions.can_edit_document(request.user, document):
+        raise PermissionDenied
+    meeting = document.meeting
+    languages = (
+        services.translatable_languages(meeting, services.original_language(document))
+        if meeting is not None
+        else []
+    )
+    form = TranslationForm(request.POST, languages=languages)
+    if not form.is_valid():
+        messages.error(request, "Choose the languages, among the meeting's, to translate into.")
+        return redirect(document)
+    try:
+        requested = services.translation_request(
+            document=document, actor=request.user, languages=form.cleaned_data["languages"]
+        )
+    except services.DocumentRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        names = ", ".join(r.get_language_display() for r in requested)
+        messages.success(
+            request, f"Translation of {document.display_number} into {names} is requested."
+        )
+    return redirect(document)
+
+
+@login_required
+@require_POST
 def admit(request, pk):
     """The secretariat admits a late document to its meeting."""
     document = _document(request, pk)
@@ -422,6 +516,47 @@ def td_new(request, slug):
             messages.success(request, "The draft TD is in the secretariat's queue.")
             return redirect(document)
     return render(request, "documents/td_new.html", {"meeting": meeting, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def td_resubmit(request, pk):
+    """The submitter (or the secretariat) corrects a returned draft TD and sends it back."""
+    document = _document(request, pk)
+    if not permissions.can_edit_document(request.user, document):
+        raise PermissionDenied
+    if document.kind != Document.Kind.TD or document.state != Document.State.RETURNED:
+        messages.error(request, "Only a draft TD returned by the secretariat can be resubmitted.")
+        return redirect(document)
+    form = TdResubmitForm(request.POST or None, request.FILES or None, document=document)
+    if request.method == "POST" and _too_large(request):
+        form.add_error(
+            None, f"The file is past the limit of {files.upload_max_bytes() // 2**20} MB."
+        )
+    elif request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        upload = data.get("file")
+        try:
+            services.td_resubmit(
+                document=document,
+                actor=request.user,
+                title=data["title"],
+                source=data["source"],
+                level=data["level"],
+                questions=data["questions"],
+                purpose=data["purpose"],
+                keywords=data["keywords"],
+                abstract=data["abstract"],
+                liaison=form.liaison(),
+                fileobj=upload or None,
+                filename=upload.name if upload else "",
+            )
+        except REFUSALS as exc:
+            form.add_error("file" if isinstance(exc, files.UploadRefused) else None, str(exc))
+        else:
+            messages.success(request, "The corrected draft is back in the secretariat's queue.")
+            return redirect(document)
+    return render(request, "documents/td_resubmit.html", {"document": document, "form": form})
 
 
 @login_required

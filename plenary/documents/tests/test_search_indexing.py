@@ -1,0 +1,117 @@
+"""Indexing at scale: the text read from a Word file's main part only, batches of documents, and
+the SQLite query's access lists (whose cost must not grow with the whole archive)."""
+
+import io
+import tracemalloc
+import zipfile
+
+import docx
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from docx.enum.text import WD_BREAK
+from docx.oxml.ns import qn
+from docx.text.paragraph import Paragraph
+
+from plenary.documents import files, search
+from plenary.documents.models import DocumentText
+from plenary.documents.word import contribution_template_path
+
+from .conftest import filled, register_contribution, rezip, upload
+
+
+def _python_docx_text(content: bytes) -> str:
+    """The text as plenary extracted it before, through python-docx's own paragraphs."""
+    document = docx.Document(io.BytesIO(content))
+    paragraphs = (Paragraph(p, document).text for p in document.element.body.iter(qn("w:p")))
+    return search.clean_text("\n".join(text for text in paragraphs if text.strip()))
+
+
+def test_the_text_is_the_one_python_docx_reads_tabs_and_breaks_included():
+    document = docx.Document(io.BytesIO(contribution_template_path().read_bytes()))
+    paragraph = document.add_paragraph("Before\ta tab")
+    run = paragraph.add_run("after a line break")
+    run.add_break()
+    run.add_text("and on")
+    paragraph.add_run("page").add_break(WD_BREAK.PAGE)
+    table = document.add_table(rows=1, cols=2)
+    table.rows[0].cells[0].text = "Nested"
+    table.rows[0].cells[1].add_table(rows=1, cols=1).rows[0].cells[0].text = "Inner cell"
+    out = io.BytesIO()
+    document.save(out)
+    content = out.getvalue()
+    text = search.extract_text(io.BytesIO(content), files.DOCX.content_type)
+    assert text == _python_docx_text(content)
+    assert "Before\ta tab" in text and "Inner cell" in text
+
+
+def test_a_large_picture_in_the_package_is_never_read():
+    template = contribution_template_path().read_bytes()
+    picture = bytes(8 * 1024 * 1024)  # 8 MB, stored as a part the document names
+    rels = zipfile.ZipFile(io.BytesIO(template)).read("word/_rels/document.xml.rels").decode()
+    rels = rels.replace(
+        "</Relationships>",
+        '<Relationship Id="rIdBig" Target="media/big.png" Type="http://schemas.openxmlformats'
+        '.org/officeDocument/2006/relationships/image"/></Relationships>',
+    )
+    content = rezip(
+        template,
+        replace={"word/_rels/document.xml.rels": rels.encode()},
+        add={"word/media/big.png": picture},
+    )
+    search.extract_text(io.BytesIO(content), files.DOCX.content_type)  # imports done
+    tracemalloc.start()
+    try:
+        text = search.extract_text(io.BytesIO(content), files.DOCX.content_type)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert "CONTRIBUTION" in text
+    assert peak < 2 * 1024 * 1024, f"{peak} bytes allocated to read the text"
+
+
+@pytest.fixture
+def three_posted(media, next_meeting, delegate, django_capture_on_commit_callbacks):
+    """Three posted contributions, each with its own word in its file; not indexed yet."""
+    documents = []
+    with django_capture_on_commit_callbacks(execute=False):  # no indexing task runs
+        for word in ("Axolotlrouting", "Bandicootframing", "Caracalqueueing"):
+            document = register_contribution(next_meeting, delegate, title=f"On {word.lower()}")
+            document.refresh_from_db()
+            content = rezip(filled(document))
+            body = docx.Document(io.BytesIO(content))
+            body.add_paragraph(f"The {word} procedure.")
+            out = io.BytesIO()
+            body.save(out)
+            upload(document, delegate, out.getvalue())
+            documents.append(document)
+    DocumentText.objects.all().delete()
+    return documents
+
+
+def test_a_batch_indexes_each_document_in_a_constant_number_of_queries(three_posted, delegate):
+    first, *others = three_posted
+    with CaptureQueriesContext(connection) as one:
+        assert search.index_documents([first.pk]) == 1
+    with CaptureQueriesContext(connection) as two:
+        assert search.index_documents([d.pk for d in others]) == 2
+    assert len(two) == len(one)
+    words = ("Axolotlrouting", "Bandicootframing", "Caracalqueueing")
+    for document, word in zip(three_posted, words, strict=True):
+        assert word in DocumentText.objects.get(document=document).text
+        results = search.search_documents(delegate, word)
+        assert [hit.document.pk for hit in results[0:5]] == [document.pk]
+    # Indexing again keeps one entry each and reads no file whose revision did not change.
+    assert search.index_documents([d.pk for d in three_posted]) == 3
+    assert DocumentText.objects.count() == 3
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the FTS5 query's own plan")
+def test_the_fts5_query_sorts_no_access_list(posted_for_plan, delegate):
+    sql, params = search.search_documents(delegate, "anything")._sqlite_sql(with_snippets=True)
+    assert "+rowid IN (" in sql and "ORDER BY" not in sql
+
+
+@pytest.fixture
+def posted_for_plan(media, next_meeting, delegate):
+    return register_contribution(next_meeting, delegate)
