@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from functools import partial
 
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from plenary.accounts.models import User
@@ -117,7 +118,6 @@ def _already_registered(meeting: Meeting, person: User, *, by: User) -> AlreadyR
     )
 
 
-@transaction.atomic
 def registration_create(
     *,
     meeting: Meeting,
@@ -138,6 +138,13 @@ def registration_create(
     the organization has automatic approval; otherwise it waits for the organization's focal
     points, or for the secretariat when the organization has none. Raises AlreadyRegistered when
     the person already has a live registration, even when two submissions race.
+
+    The checks only read, so they run before the transaction; the transaction holds the writes
+    alone (the registration, its event, the e-mail's task on commit). On SQLite a write
+    transaction holds the database's one write lock from its start, so every other submission
+    waits for it: it must be short. The look-up of a live registration gives the usual case its
+    message; two racing submissions both pass it, and the database's constraint, inside the
+    transaction, keeps one.
     """
     now = now or timezone.now()
     by_secretariat = can_register_others(by, meeting)
@@ -175,15 +182,24 @@ def registration_create(
         raise _already_registered(meeting, person, by=by)
 
     # Read afresh: the organization's setting may have changed since the person was loaded.
-    organization = Organization.objects.filter(pk=person.organization_id).first()
-    focal_points = (
-        list(FocalPoint.objects.filter(organization=organization).values_list("person", flat=True))
-        if organization
-        else []
+    # One query says whether it has focal points and whether the person is one of them.
+    organization = (
+        Organization.objects.filter(pk=person.organization_id)
+        .annotate(
+            has_focal_points=Exists(FocalPoint.objects.filter(organization=OuterRef("pk"))),
+            person_is_focal_point=Exists(
+                FocalPoint.objects.filter(organization=OuterRef("pk"), person=person)
+            ),
+        )
+        .first()
+        if person.organization_id is not None
+        else None
     )
+    is_focal_point = organization is not None and organization.person_is_focal_point
+    has_focal_points = organization is not None and organization.has_focal_points
     if by_secretariat and by.pk != person.pk:
         state, automatic, reason = State.APPROVED, False, "Registered by the secretariat."
-    elif person.pk in focal_points:
+    elif is_focal_point:
         state, automatic, reason = State.APPROVED, True, "A focal point's own request."
     elif organization is not None and organization.automatic_approval:
         state, automatic = State.APPROVED, True
@@ -207,29 +223,34 @@ def registration_create(
         decided_at=now if state == State.APPROVED else None,
         created_at=now,
     )
-    try:
-        # A savepoint, so that losing the race to a concurrent submission leaves the outer
-        # transaction usable (PostgreSQL aborts a transaction on any error otherwise).
-        with transaction.atomic():
-            registration.save()
-    except IntegrityError:
-        raise _already_registered(meeting, person, by=by) from None
+    with transaction.atomic():
+        try:
+            # A savepoint, so that losing the race to a concurrent submission leaves a caller's
+            # outer transaction usable (PostgreSQL aborts a transaction on any error otherwise).
+            with transaction.atomic():
+                registration.save()
+        except IntegrityError:
+            raise _already_registered(meeting, person, by=by) from None
 
-    event = _record(
-        registration=registration,
-        actor=by,
-        from_state="",
-        to_state=state,
-        reason=reason,
-        automatic=automatic,
-        at=now,
-    )
-    if state == State.APPROVED:
-        transaction.on_commit(partial(tasks.send_outcome_email.enqueue, event.pk))
-    elif focal_points:
-        transaction.on_commit(partial(tasks.send_request_to_focal_points.enqueue, registration.pk))
-    else:
-        transaction.on_commit(partial(tasks.send_request_to_secretariat.enqueue, registration.pk))
+        event = _record(
+            registration=registration,
+            actor=by,
+            from_state="",
+            to_state=state,
+            reason=reason,
+            automatic=automatic,
+            at=now,
+        )
+        if state == State.APPROVED:
+            transaction.on_commit(partial(tasks.send_outcome_email.enqueue, event.pk))
+        elif has_focal_points:
+            transaction.on_commit(
+                partial(tasks.send_request_to_focal_points.enqueue, registration.pk)
+            )
+        else:
+            transaction.on_commit(
+                partial(tasks.send_request_to_secretariat.enqueue, registration.pk)
+            )
     return registration
 
 

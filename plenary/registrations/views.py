@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from openpyxl import Workbook
@@ -42,8 +43,16 @@ from plenary.registrations.permissions import (
 State = Registration.State
 
 
-def _meeting(request, slug: str) -> Meeting:
-    meeting = get_object_or_404(Meeting.objects.select_related("body__parent"), slug=slug)
+def _meeting(request, slug: str, *, registering: bool = False) -> Meeting:
+    meetings = Meeting.objects.select_related("body__parent")
+    if registering:
+        # What registering reads about the meeting, in two queries however often it is asked:
+        # the whole body chain (the secretariat's roles reach down it) and the deadline overrides
+        # (the deadlines are computed several times: for the page, the refusal, the service).
+        meetings = Meeting.objects.select_related(
+            "body__parent__parent__parent__parent"
+        ).prefetch_related("deadline_overrides")
+    meeting = get_object_or_404(meetings, slug=slug)
     if not can_view_meeting(request.user, meeting):
         raise Http404("No meeting matches the given query.")
     return meeting
@@ -82,10 +91,18 @@ def _add_service_error(form, error: services.RegistrationError) -> None:
 @login_required
 def register(request, slug):
     """A signed-in person registers themselves: how they take part and their role, then confirm."""
-    meeting = _meeting(request, slug)
-    existing = Registration.objects.filter(
-        meeting=meeting, person=request.user, state__in=Registration.LIVE_STATES
-    ).first()
+    meeting = _meeting(request, slug, registering=True)
+
+    def live_registration():
+        return Registration.objects.filter(
+            meeting=meeting, person=request.user, state__in=Registration.LIVE_STATES
+        ).first()
+
+    # A POST reads it only if the page is drawn again: the service itself refuses a second
+    # registration, so an accepted submission does not pay for the look-up twice.
+    existing = (
+        live_registration() if request.method == "GET" else SimpleLazyObject(live_registration)
+    )
     deadline = meeting_deadlines(meeting).get("registration")
     context = {"meeting": meeting, "existing": existing, "deadline": deadline}
     if existing is not None and request.method == "GET":
