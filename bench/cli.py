@@ -76,6 +76,13 @@ def parser() -> argparse.ArgumentParser:
             "being the baseline ('default' for the standard set; see --list)"
         ),
     )
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="server processes for `plenary serve --workers N` (above 1 needs REDIS_URL; "
+        "default: 1, as `make run` serves)",
+    )
     p.add_argument("--json", type=Path, help="where to write the results (default: bench/results/)")
     p.add_argument("--keep", action="store_true", help="keep the run's var/ folder and logs")
     p.add_argument("--list", action="store_true", help="list scenarios and layouts, then exit")
@@ -95,6 +102,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if not 1 <= args.rounds <= 100 or not 1 <= args.max_requests <= 10_000_000:
         print("--rounds must be 1-100 and --max-requests 1-10000000", file=sys.stderr)
+        return 2
+    if not 1 <= args.workers <= 16 or (args.workers > 1 and not os.environ.get("REDIS_URL")):
+        print("--workers must be 1-16, and above 1 needs REDIS_URL", file=sys.stderr)
         return 2
     names = args.scenario or [s.name for s in scenarios.values() if s.default]
     unknown = [n for n in names if n not in scenarios]
@@ -143,16 +153,27 @@ def main(argv: list[str] | None = None) -> int:
     )
     deadline = started + args.time_limit
     comparisons: list[Comparison] = []
+    checks: dict[str, dict] = {}
     try:
         print("preparing a database (migrate, demo, collectstatic)...", flush=True)
-        setup = [command for scenario in chosen for command in scenario.setup]
+        # A set-up two chosen scenarios share (the same people, say) runs once.
+        setup = list(dict.fromkeys(command for scenario in chosen for command in scenario.setup))
         with prepared_site(keep=args.keep, setup=setup) as env, Servers(env) as servers:
+            for prepare in dict.fromkeys(s.prepare for s in chosen if s.prepare is not None):
+                prepare(env)
             if layouts is None:
+                workers = ("--workers", str(args.workers)) if args.workers > 1 else ()
                 server = servers.start(
                     "plenary-serve",
-                    lambda port: plenary("serve", "--host", LOOPBACK, "--port", str(port)),
+                    lambda port: plenary(
+                        "serve", "--host", LOOPBACK, "--port", str(port), *workers
+                    ),
                 )
-                print(f"serving with `plenary serve` on {server.base_url}", flush=True)
+                print(
+                    f"serving with `plenary serve{' ' + ' '.join(workers) if workers else ''}` "
+                    f"on {server.base_url}",
+                    flush=True,
+                )
                 for scenario in chosen:
                     for concurrency in args.concurrency:
                         labels = [label_of(scenario.baseline), label_of(scenario.candidate)]
@@ -168,6 +189,7 @@ def main(argv: list[str] | None = None) -> int:
                         result = run(compare(scenario.name, arms, bounds))
                         comparisons.append(result)
                         print(table(result, arms[0].label), flush=True)
+                    _verify(scenario, env, checks)
             else:
                 started_servers = []
                 for layout in layouts:
@@ -187,6 +209,7 @@ def main(argv: list[str] | None = None) -> int:
                         result = run(compare(title, arms, bounds))
                         comparisons.append(result)
                         print(table(result, arms[0].label), flush=True)
+                    _verify(scenario, env, checks)
     except BenchError as exc:
         print(f"bench failed: {exc}", file=sys.stderr)
         return 1
@@ -196,13 +219,31 @@ def main(argv: list[str] | None = None) -> int:
     settings = {
         "scenarios": names,
         "layouts": [layout.name for layout in layouts] if layouts else ["plenary-serve"],
+        "workers": args.workers,
         "concurrency": args.concurrency,
         "duration": args.duration,
         "rounds": args.rounds,
         "max_requests": args.max_requests,
         "wall_seconds": round(time.monotonic() - started, 1),
         "load_average_at_start": load_at_start,
+        "load_average_at_end": os.getloadavg(),
+        "checks": checks,
     }
     path = save("layouts" if layouts else "scenarios", settings, comparisons, args.json)
     print(f"\n{settings['wall_seconds']:.0f} s in all; results in {path}")
+    failed = [name for name, check in checks.items() if not check["ok"]]
+    if failed:
+        print(f"check failed: {', '.join(failed)}", file=sys.stderr)
+        return 1
     return 0
+
+
+def _verify(scenario, env: dict[str, str], checks: dict[str, dict]) -> None:
+    """Run the scenario's own check of what its operations left behind, and print it."""
+    if scenario.verify is None:
+        return
+    check = scenario.verify(env)
+    checks[scenario.name] = {"ok": check.ok, "lines": check.lines}
+    print(f"\n{scenario.name}: check {'passed' if check.ok else 'FAILED'}", flush=True)
+    for line in check.lines:
+        print(f"  {line}", flush=True)

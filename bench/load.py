@@ -114,7 +114,12 @@ async def run_round(
                     await operation(client)
                 except (OperationError, aiohttp.ClientError, TimeoutError) as exc:
                     errors += 1
-                    first_error = first_error or f"{type(exc).__name__}: {exc}"
+                    detail = str(exc) or (
+                        f"no answer within {REQUEST_TIMEOUT:g} s"
+                        if isinstance(exc, TimeoutError)
+                        else "no detail"
+                    )
+                    first_error = first_error or f"{type(exc).__name__}: {detail}"
                 else:
                     latencies.append(time.perf_counter() - began)
 

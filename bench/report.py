@@ -77,15 +77,15 @@ def table(comparison: Comparison, baseline_name: str) -> str:
     width = max(len(arm.label) for arm in comparison.arms) + 2
     lines = [
         head,
-        f"{'':{width}}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}"
+        f"{'':{width}}{'req/s':>9}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}"
         f"   ratio to {baseline_name} (median [min-max] of pairs)",
     ]
     for arm in comparison.arms:
         usable = [r for r in arm.ratios if not math.isnan(r)]
         spread = f"[{min(usable):.2f}-{max(usable):.2f}]" if usable else ""
         lines.append(
-            f"{arm.label:{width}}{_fmt(arm.median_rate, 0):>9}{_fmt(arm.p50_ms, 2):>9}"
-            f"{_fmt(arm.p99_ms, 2):>9}{arm.errors:>8}   {_fmt(arm.median_ratio, 3):>6} {spread}"
+            f"{arm.label:{width}}{_fmt(arm.median_rate, 0):>9}{_fmt(arm.p50_ms, 1):>10}"
+            f"{_fmt(arm.p99_ms, 1):>10}{arm.errors:>8}   {_fmt(arm.median_ratio, 3):>6} {spread}"
         )
         if arm.first_error:
             lines.append(f"{'':{width}}first error: {arm.first_error}")

@@ -19,6 +19,7 @@ import urllib.request
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -51,8 +52,9 @@ def prepared_site(
 
     Yields the environment every server of the run gets: production settings (DEBUG off, a
     random SECRET_KEY, ALLOWED_HOSTS=127.0.0.1), with TLS redirects off since the harness
-    speaks plain HTTP over loopback. DATABASE_URL, when set, is used as given (PostgreSQL);
-    otherwise the database is a temporary SQLite file under var/bench/. `setup` holds further
+    speaks plain HTTP over loopback. With DATABASE_URL on PostgreSQL, the run creates a database
+    of its own on that server and drops it afterwards (kept with `keep`); otherwise the database
+    is a temporary SQLite file under var/bench/. `setup` holds further
     `plenary` commands (the chosen scenarios' own; one starting with "python" runs with the
     harness's interpreter, e.g. `("python", "-m", "bench.seed", ...)`), run after the demo.
     """
@@ -70,6 +72,7 @@ def prepared_site(
         "LOG_LEVEL": "WARNING",
         "PYTHONDONTWRITEBYTECODE": "1",
     }
+    database = _own_database(env)
     try:
         commands = [("migrate", "--noinput"), ("demo",), ("collectstatic", "--noinput"), *setup]
         for args in commands:
@@ -86,8 +89,50 @@ def prepared_site(
     finally:
         if keep:
             print(f"kept {var_dir}", file=sys.stderr)
+            if database is not None:
+                print(f"kept the PostgreSQL database {database.name}", file=sys.stderr)
         else:
             shutil.rmtree(var_dir, ignore_errors=True)
+            if database is not None:
+                database.drop()
+
+
+@dataclass
+class _PostgresDatabase:
+    """A database created for one run on the server DATABASE_URL names, dropped afterwards."""
+
+    admin_url: str
+    name: str
+
+    def drop(self) -> None:
+        import psycopg
+
+        with psycopg.connect(self.admin_url, autocommit=True) as connection:
+            # The servers are stopped by now; FORCE ends any connection a crash left behind.
+            connection.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+
+
+def _own_database(env: dict[str, str]) -> _PostgresDatabase | None:
+    """With DATABASE_URL on PostgreSQL, a fresh database `plenary_bench_<random>` on that server
+    for the run (env's DATABASE_URL is pointed at it), so that runs never share rows."""
+    url = env.get("DATABASE_URL", "")
+    parts = urlsplit(url)
+    if parts.scheme not in ("postgres", "postgresql", "pgsql", "postgis"):
+        return None
+    import psycopg
+
+    admin_url = urlunsplit(parts._replace(scheme="postgresql"))
+    name = f"plenary_bench_{secrets.token_hex(4)}"
+    try:
+        with psycopg.connect(admin_url, autocommit=True) as connection:
+            connection.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.Error as exc:
+        raise BenchError(
+            f"cannot create a database for the run on {parts.hostname}: {exc}"
+        ) from exc
+    env["DATABASE_URL"] = urlunsplit(parts._replace(path="/" + name))
+    print(f"using a database of the run's own: {name}", file=sys.stderr)
+    return _PostgresDatabase(admin_url, name)
 
 
 @dataclass

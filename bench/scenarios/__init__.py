@@ -23,13 +23,29 @@ instead, e.g. `(("python", "-m", "bench.seed_documents", "--count", "2000"),)` f
 calls `django.setup()` with the run's settings (they are in its environment); the
 run's folder is in the environment as `PLENARY_VAR_DIR`, where a command can leave files (tokens,
 names) for the scenario's operations to read.
+
+Two optional hooks see the run's environment (`PLENARY_VAR_DIR`, `DATABASE_URL`, ...):
+`prepare(env)` runs in the harness after the set-up and before any operation (to read what the
+set-up left, e.g. one identity per operation), and `verify(env)` runs after the scenario's
+comparisons and returns a `Check`: lines to print and whether the run's results hold (e.g. one
+database row per accepted request). A failed check makes the run exit non-zero.
 """
 
 import importlib
 import pkgutil
-from dataclasses import dataclass
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from bench.load import Operation, Request
+
+
+@dataclass(frozen=True)
+class Check:
+    """What a scenario's `verify` found after its comparisons."""
+
+    ok: bool
+    lines: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -40,13 +56,22 @@ class Scenario:
     baseline: Operation = Request("/ok")
     default: bool = True  # part of a plain `python -m bench` run
     setup: tuple[tuple[str, ...], ...] = ()  # `plenary` commands run before the servers start
+    prepare: Callable[[dict[str, str]], None] | None = None  # after set-up, before operations
+    verify: Callable[[dict[str, str]], Check] | None = None  # after the comparisons
 
 
 def all_scenarios() -> dict[str, Scenario]:
     """Every scenario module of this package, by scenario name, in module order."""
     found: dict[str, Scenario] = {}
     for module in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-        scenario = getattr(importlib.import_module(f"{__name__}.{module.name}"), "SCENARIO", None)
+        try:
+            imported = importlib.import_module(f"{__name__}.{module.name}")
+        except ImportError as exc:
+            # One scenario that cannot be imported (a module it needs is missing) does not stop
+            # the others; it is named, so that asking for it fails as "unknown" with a reason.
+            print(f"skipping bench/scenarios/{module.name}.py: {exc}", file=sys.stderr)
+            continue
+        scenario = getattr(imported, "SCENARIO", None)
         if isinstance(scenario, Scenario):
             if scenario.name in found:
                 raise ValueError(f"two scenarios are named {scenario.name!r}")
