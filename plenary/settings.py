@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django_countries",
     "allauth",
     "allauth.account",
+    "allauth.mfa",  # optional second factor: TOTP with recovery codes
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
@@ -167,6 +168,11 @@ ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Plenary] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+# Optional second factor (allauth.mfa): a person may switch on an authenticator app (TOTP) on
+# their profile; sign-in then asks for its code, or for one of the recovery codes.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Plenary"
+MFA_RECOVERY_CODE_COUNT = 10
 
 if PLENARY_ENV == "test":
     # Tests create many accounts; the production hasher's deliberate slowness buys nothing there.
@@ -210,14 +216,13 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
         }
     }
-    CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
-        }
-    }
-else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+# The live rooms do not use a channel layer: plenary/live/broadcast.py publishes each event once
+# per process (through Redis pub/sub when REDIS_URL is set) and writes it to the local sockets.
+CHANNEL_LAYERS: dict = {}
+# Connections each process may open to Redis to publish room events (redis-py's own default
+# caps the async pool at 100); publishing waits for a free one rather than failing.
+LIVE_REDIS_POOL_SIZE = env_int("LIVE_REDIS_POOL_SIZE", 32, minimum=1)
 
 TASKS = {
     "default": {
