@@ -35,12 +35,14 @@ def report_page(request, slug):
     meeting = _meeting(request, slug)
     report = selectors.meeting_report(meeting)
     published = report is not None and report.is_published
-    if published and can_read_published_report(request.user, meeting):
+    if published and can_read_published_report(request.user, report):
         data = report.content
     elif not published and can_read_report_draft(request.user, meeting):
         data = services.report_content(meeting, report)
     else:
-        return render(request, "reports/not_published.html", {"meeting": meeting})
+        context = {"meeting": meeting, "report": report if published else None}
+        status = 403 if published and request.user.is_authenticated else 200
+        return render(request, "reports/not_published.html", context, status=status)
     context = {
         "meeting": meeting,
         "report": report,

@@ -76,12 +76,25 @@ def test_others_see_no_draft(client, request, record, who):
     assert not MeetingReport.objects.exists()
 
 
-def test_everyone_reads_the_published_report(client, record, secretariat, delegate):
+def test_members_read_the_published_report_and_others_learn_its_number(
+    client, record, secretariat, delegate, outsider
+):
     report = services.report_publish(meeting=record["meeting"], by=secretariat)
     decide(record["meeting"], item(record["meeting"], 13), "agreement", "After publication.")
+    # The public and a signed-in outsider learn that it exists, not what it says.
+    for person, status in ((None, 200), (outsider, 403)):
+        if person is not None:
+            client.force_login(person)
+        response = client.get(PAGE)
+        page = response.content.decode()
+        assert response.status_code == status and 'id="member-only"' in page
+        assert "SG11-R1" in page and "Q.SCC consented." not in page
+    client.logout()
+    client.force_login(delegate)
     page = client.get(PAGE).content.decode()
     assert "SG11-R1" in page and "Q.SCC consented." in page and "Aligns the model." in page
     assert "After publication." not in page and 'id="draft-notice"' not in page
+    client.logout()
     # The Word file itself is a report Document: the documents' access rule guards it.
     download = report.document.current_revision.get_absolute_url()
     assert client.get(DRAFT_DOCX)["Location"] == download
@@ -174,8 +187,9 @@ def test_the_draft_page_takes_as_many_queries_for_a_large_record_as_for_a_small_
 
 
 def test_the_published_page_takes_as_many_queries_for_a_large_record_as_for_a_small_one(
-    client, record, next_meeting, secretariat, django_assert_num_queries
+    client, record, next_meeting, secretariat, delegate, django_assert_num_queries
 ):
+    client.force_login(delegate)
     services.report_publish(meeting=next_meeting, by=secretariat)
     small = _queries(client, reverse("reports:page", args=[next_meeting.slug]))
     _grow(record["meeting"], 12)
