@@ -100,7 +100,12 @@ def error_response(
 
 
 def _field_of(loc) -> str | None:
-    """'status' from pydantic's location ('query', 'status'); None for the whole body."""
+    """'status' from pydantic's location ('query', 'status'); 'reason' from a JSON body's
+    ('body', 'payload', 'reason'), since the body's parameter name is the route's own word, not
+    the client's; None for the whole body."""
+    loc = tuple(loc)
+    if len(loc) > 2 and loc[0] == "body":
+        loc = (loc[0], *loc[2:])
     parts = [str(part) for part in loc[1:] if not isinstance(part, int)]
     return ".".join(parts) or None
 

@@ -41,8 +41,7 @@ def _error(response, status: int, code: str, field: str | None = None) -> dict:
     body = response.json()
     assert body["code"] == code, body
     if field is not None:
-        # A body value's field may come prefixed with the body's name ("payload.reason").
-        assert body["field"] is not None and body["field"].removeprefix("payload.") == field
+        assert body["field"] == field  # the client's own word, not the route's "payload"
     return body
 
 
