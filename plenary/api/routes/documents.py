@@ -258,6 +258,9 @@ def list_documents(
     documents = Document.objects.filter(meeting=meeting).exclude(state__in=DRAFT_STATES)
     if kind:
         documents = documents.filter(kind=kind)
+    for name, value in (("question", question), ("source", source)):
+        if value and "\x00" in value:  # PostgreSQL cannot hold one in a query's text
+            raise InvalidInput("The value holds a NUL character.", field=name)
     if question:
         documents = documents.filter(questions__acronym__iexact=question)
     if agenda_item == "none":
@@ -434,6 +437,8 @@ def reserve_contribution(request: HttpRequest, payload: ContributionIn, slug: st
     refusal = permissions.may_contribute(request.user, meeting)
     if refusal:
         raise Forbidden(refusal, code="may_not_contribute")
+    if any(not _QUESTION_RE.match(q) for q in payload.questions):
+        raise InvalidInput("A Question is named by its acronym, e.g. Q2/11.", field="questions")
     found = {
         b.acronym.lower(): b.pk
         for b in Body.objects.filter(kind=Body.Kind.QUESTION, acronym__in=payload.questions)

@@ -358,3 +358,16 @@ def test_uploads_are_refused_as_data(
     )
     assert response.status_code == 400 and response.json()["code"] == "invalid"
     assert not Revision.objects.exists()
+
+
+def test_a_nul_character_is_refused_as_input_not_sent_to_the_database(
+    client, next_meeting, posted, questions, delegate_token
+):
+    """PostgreSQL cannot hold a NUL in a query's text: it must be a 400, never a 500."""
+    url = f"/api/v1/meetings/{posted.meeting.slug}/documents"
+    for name in ("question", "source"):
+        response = client.get(url, {name: "Q1\x00"})
+        assert response.status_code == 400 and response.json()["field"] == name
+    response = _reserve(client, next_meeting, delegate_token, questions=["Q2/11\x00"])
+    assert response.status_code == 400 and response.json()["field"] == "questions"
+    assert not Document.objects.filter(title="Signalling for X").exists()
