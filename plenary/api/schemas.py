@@ -233,6 +233,11 @@ class ContributionIn(BaseModel):
         "has Questions).",
     )
     abstract: str = Field("", max_length=10000)
+    work_items: list[str] = Field(
+        default_factory=list,
+        max_length=20,
+        description="Acronyms of the work items it addresses, e.g. ['Q.SCC'].",
+    )
 
 
 # Registrations ---------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from django import forms
 from django.db.models import Q
 
+from plenary.decisions.models import WorkItem
 from plenary.documents.models import Document, LiaisonDetails, Revision
 from plenary.groups.models import Body
 from plenary.meetings.models import LANGUAGES, Meeting
@@ -33,6 +34,13 @@ class ContributionForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         label="Question(s)",
     )
+    work_items = forms.ModelMultipleChoiceField(
+        queryset=WorkItem.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Work item(s) it addresses",
+        help_text="The drafts of the work programme this contribution proposes text for.",
+    )
     abstract = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
     translations = forms.MultipleChoiceField(
         choices=[],
@@ -47,6 +55,13 @@ class ContributionForm(forms.Form):
         self.fields["questions"].queryset = _questions_of(meeting)
         if self.fields["questions"].queryset.exists():
             self.fields["questions"].required = True
+        open_items = WorkItem.objects.filter(study_group=meeting.body.study_group).exclude(
+            status__in=[WorkItem.Status.APPROVED, WorkItem.Status.DISCONTINUED]
+        )
+        if open_items.exists():
+            self.fields["work_items"].queryset = open_items.order_by("acronym")
+        else:
+            del self.fields["work_items"]
         if translatable:
             self.fields["translations"].choices = _language_choices(translatable)
         else:

@@ -17,6 +17,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from plenary.accounts.models import User
+from plenary.decisions.models import WorkItem
 from plenary.documents import files, permissions, tasks
 from plenary.documents.coverpage import CoverPage, CoverPageError, read_cover_page
 from plenary.documents.models import (
@@ -115,14 +116,22 @@ def contribution_register(
     abstract: str = "",
     contacts: Sequence[Mapping[str, str]] | None = None,
     translations: Iterable[str] = (),
+    work_items: Iterable[WorkItem] = (),
 ) -> Document:
     """Register a contribution to a meeting and give it its number at once (not yet uploaded);
     ``translations`` (meeting language codes) requests its translation at the same time, under
-    the rules of translation_request (a refusal there registers nothing)."""
+    the rules of translation_request (a refusal there registers nothing). ``work_items`` are
+    the drafts of the study group's work programme it addresses (they count it as activity)."""
     title, source = title.strip(), source.strip()
     if not title or not source:
         raise DocumentRefused("A contribution needs a title and a source.")
     study_group = study_group_of(meeting)
+    work_items = list(work_items)
+    foreign = [item.acronym for item in work_items if item.study_group_id != study_group.pk]
+    if foreign:
+        raise DocumentRefused(
+            f"Not a work item of {study_group.acronym}: {', '.join(sorted(foreign))}."
+        )
     study_period = study_period_of(meeting)
     number = next_number(
         study_group=study_group, study_period=study_period, kind=Document.Kind.CONTRIBUTION
@@ -142,6 +151,7 @@ def contribution_register(
         submitted_by=actor,
     )
     document.questions.set(questions)
+    document.work_items.set(work_items)
     _record(document, DocumentEvent.Type.RESERVED, actor, document.display_number)
     translations = list(translations)
     if translations:

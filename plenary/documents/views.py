@@ -346,6 +346,7 @@ def contribution_new(request, slug):
                 questions=form.cleaned_data["questions"],
                 abstract=form.cleaned_data["abstract"],
                 translations=form.cleaned_data.get("translations", []),
+                work_items=form.cleaned_data.get("work_items", []),
             )
         except services.DocumentRefused as exc:
             form.add_error(None, str(exc))

@@ -13,7 +13,7 @@ from typing import Literal
 from urllib.parse import urlencode
 
 from django.core.exceptions import NON_FIELD_ERRORS
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.http.multipartparser import MultiPartParserError
@@ -43,6 +43,7 @@ from plenary.api.pagination import (
 )
 from plenary.api.routes.common import ANONYMOUS_ALLOWED, ERRORS, responses
 from plenary.api.schemas import ContributionIn, DocumentDetail, DocumentPage, SearchPage
+from plenary.decisions.models import WorkItem
 from plenary.documents import files, permissions, search, services
 from plenary.documents.forms import ContributionForm, TdForm
 from plenary.documents.models import Document, Revision
@@ -424,6 +425,25 @@ def search_documents(
     return {"items": items, "next": next_url}
 
 
+def _work_item_ids(meeting: Meeting, acronyms: list[str]) -> list[int]:
+    """The study group's work items by acronym; an unknown one is a 400 naming it."""
+    if any("\x00" in acronym for acronym in acronyms):
+        raise InvalidInput("The value holds a NUL character.", field="work_items")
+    if not acronyms:
+        return []
+    wanted = Q()
+    for acronym in acronyms:
+        wanted |= Q(acronym__iexact=acronym)
+    items = WorkItem.objects.filter(wanted, study_group=meeting.body.study_group).values_list(
+        "acronym", "pk"
+    )
+    found = {acronym.lower(): pk for acronym, pk in items}
+    unknown = [a for a in acronyms if a.lower() not in found]
+    if unknown:
+        raise InvalidInput(f"Unknown work item(s): {', '.join(unknown)}.", field="work_items")
+    return [found[a.lower()] for a in acronyms]
+
+
 @router.post(
     "/meetings/{slug}/contributions",
     response={201: DocumentDetail, **ERRORS, 409: Error},
@@ -456,6 +476,7 @@ def reserve_contribution(request: HttpRequest, payload: ContributionIn, slug: st
             "source": source,
             "questions": [found[q.lower()] for q in payload.questions],
             "abstract": payload.abstract,
+            "work_items": _work_item_ids(meeting, payload.work_items),
         },
         meeting=meeting,
     )
@@ -470,6 +491,7 @@ def reserve_contribution(request: HttpRequest, payload: ContributionIn, slug: st
             source=form.cleaned_data["source"],
             questions=form.cleaned_data["questions"],
             abstract=form.cleaned_data["abstract"],
+            work_items=form.cleaned_data.get("work_items", []),
         )
     except services.DocumentRefused as exc:
         raise Conflict(str(exc), code="refused") from None

@@ -371,3 +371,20 @@ def test_a_nul_character_is_refused_as_input_not_sent_to_the_database(
     response = _reserve(client, next_meeting, delegate_token, questions=["Q2/11\x00"])
     assert response.status_code == 400 and response.json()["field"] == "questions"
     assert not Document.objects.filter(title="Signalling for X").exists()
+
+
+def test_a_reservation_names_the_work_items_it_addresses(
+    client, next_meeting, questions, delegate_token
+):
+    response = _reserve(
+        client, next_meeting, delegate_token, questions=["Q2/11"], work_items=["Q.UNKNOWN"]
+    )
+    assert response.status_code == 400 and response.json()["field"] == "work_items"
+    assert "Q.UNKNOWN" in response.json()["message"]
+    assert not Document.objects.filter(title="Signalling for X").exists()
+    response = _reserve(
+        client, next_meeting, delegate_token, questions=["Q2/11"], work_items=["q.scc"]
+    )
+    assert response.status_code == 201
+    document = Document.objects.get(title="Signalling for X")
+    assert [item.acronym for item in document.work_items.all()] == ["Q.SCC"]
