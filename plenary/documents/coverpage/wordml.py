@@ -74,36 +74,69 @@ W_P, W_R, W_T = qn("w:p"), qn("w:r"), qn("w:t")
 W_TBL, W_TR, W_TC = qn("w:tbl"), qn("w:tr"), qn("w:tc")
 
 
+# The parts the cover page is read from are XML; pictures, fonts and embedded objects are not
+# read, so the slim copy python-docx opens holds them empty (a 50 MB picture costs nothing).
+_XML_PART = re.compile(r"(\.xml|\.rels)$", re.IGNORECASE)
+
+
+def _slim_package(archive: zipfile.ZipFile) -> bytes:
+    """The package with every non-XML part emptied: what python-docx needs to read text."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as slim:
+        for info in archive.infolist():
+            keep = _XML_PART.search(info.filename) is not None
+            slim.writestr(info.filename, archive.read(info) if keep else b"")
+    return out.getvalue()
+
+
 def open_document(source: DocumentSource) -> Any:
-    """Open a .docx with python-docx, turning every way it can fail into one CoverPageError."""
+    """Open a .docx with python-docx, turning every way it can fail into one CoverPageError.
+
+    A file or file object is read in place (a file object is left where it was), and only its
+    XML parts are inflated: reading the cover of a large upload takes little memory."""
     if isinstance(source, str | Path):
         try:
-            data = Path(source).read_bytes()
+            with open(source, "rb") as stream:
+                return _open_stream(stream)
         except OSError as exc:
             raise CoverPageError(f"cannot read the file: {exc.strerror or exc}") from exc
-    elif isinstance(source, bytes | bytearray):
-        data = bytes(source)
-    else:
-        data = source.read()
-    if not data:
+    if isinstance(source, bytes | bytearray):
+        return _open_stream(io.BytesIO(bytes(source)))
+    start = source.tell() if source.seekable() else None
+    if start is None:
+        return _open_stream(io.BytesIO(source.read()))
+    try:
+        return _open_stream(source)
+    finally:
+        source.seek(start)
+
+
+def _open_stream(stream: IO[bytes]) -> Any:
+    head = stream.read(8)
+    stream.seek(-len(head), io.SEEK_CUR)
+    if not head:
         raise CoverPageError("not a Word document: the file is empty")
-    if data.startswith(b"\xd0\xcf\x11\xe0"):
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise CoverPageError(
             "not a .docx document: the file is an OLE compound file (a legacy .doc, or encrypted)"
         )
-    if not data.startswith(b"PK"):
+    if not head.startswith(b"PK"):
         raise CoverPageError("not a Word document: the file is not a ZIP (Office Open XML) package")
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        with zipfile.ZipFile(stream) as archive:
             names = set(archive.namelist())
-    except (zipfile.BadZipFile, EOFError) as exc:
+            if "[Content_Types].xml" not in names:
+                raise CoverPageError("not a Word document: the ZIP has no [Content_Types].xml")
+            if "word/document.xml" not in names:
+                raise CoverPageError("not a Word document: the ZIP has no word/document.xml")
+            slim = _slim_package(archive)
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
         raise CoverPageError(f"damaged Word document: the ZIP package is corrupt ({exc})") from exc
-    if "[Content_Types].xml" not in names:
-        raise CoverPageError("not a Word document: the ZIP has no [Content_Types].xml")
-    if "word/document.xml" not in names:
-        raise CoverPageError("not a Word document: the ZIP has no word/document.xml")
+    except (RuntimeError, NotImplementedError) as exc:
+        # An encrypted member or an unknown compression method.
+        raise CoverPageError(f"damaged Word document: {exc}") from exc
     try:
-        return docx.Document(io.BytesIO(data))
+        return docx.Document(io.BytesIO(slim))
     except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
         raise CoverPageError(f"damaged Word document: {exc}") from exc
     except etree.XMLSyntaxError as exc:
