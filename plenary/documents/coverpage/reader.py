@@ -236,7 +236,7 @@ def read_cover_page(source: DocumentSource) -> CoverPage:
     `source` is a path, the file's bytes, or a binary file object. Raises CoverPageError with a
     one-line message when the file is not a Word document, is damaged, or has no cover table.
     """
-    document = open_document(source)
+    document = open_document(source, text_only=True)
     tables = cover_tables(document)
     if not tables:
         raise CoverPageError("no cover table: the document has no table before its text")

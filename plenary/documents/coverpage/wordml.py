@@ -89,29 +89,31 @@ def _slim_package(archive: zipfile.ZipFile) -> bytes:
     return out.getvalue()
 
 
-def open_document(source: DocumentSource) -> Any:
+def open_document(source: DocumentSource, *, text_only: bool = False) -> Any:
     """Open a .docx with python-docx, turning every way it can fail into one CoverPageError.
 
-    A file or file object is read in place (a file object is left where it was), and only its
-    XML parts are inflated: reading the cover of a large upload takes little memory."""
+    A file or file object is read in place (a file object is left where it was). With
+    `text_only`, for reading, only its XML parts are inflated and the others are held empty:
+    reading the cover of a large upload takes little memory (never save such a document)."""
     if isinstance(source, str | Path):
         try:
             with open(source, "rb") as stream:
-                return _open_stream(stream)
+                return _open_stream(stream, text_only)
         except OSError as exc:
             raise CoverPageError(f"cannot read the file: {exc.strerror or exc}") from exc
     if isinstance(source, bytes | bytearray):
-        return _open_stream(io.BytesIO(bytes(source)))
+        return _open_stream(io.BytesIO(bytes(source)), text_only)
     start = source.tell() if source.seekable() else None
     if start is None:
-        return _open_stream(io.BytesIO(source.read()))
+        return _open_stream(io.BytesIO(source.read()), text_only)
     try:
-        return _open_stream(source)
+        return _open_stream(source, text_only)
     finally:
         source.seek(start)
 
 
-def _open_stream(stream: IO[bytes]) -> Any:
+def _open_stream(stream: IO[bytes], text_only: bool) -> Any:
+    begin = stream.tell()
     head = stream.read(8)
     stream.seek(-len(head), io.SEEK_CUR)
     if not head:
@@ -129,14 +131,18 @@ def _open_stream(stream: IO[bytes]) -> Any:
                 raise CoverPageError("not a Word document: the ZIP has no [Content_Types].xml")
             if "word/document.xml" not in names:
                 raise CoverPageError("not a Word document: the ZIP has no word/document.xml")
-            slim = _slim_package(archive)
+            if text_only:
+                package = _slim_package(archive)
+            else:
+                stream.seek(begin)
+                package = stream.read()
     except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
         raise CoverPageError(f"damaged Word document: the ZIP package is corrupt ({exc})") from exc
     except (RuntimeError, NotImplementedError) as exc:
         # An encrypted member or an unknown compression method.
         raise CoverPageError(f"damaged Word document: {exc}") from exc
     try:
-        return docx.Document(io.BytesIO(slim))
+        return docx.Document(io.BytesIO(package))
     except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
         raise CoverPageError(f"damaged Word document: {exc}") from exc
     except etree.XMLSyntaxError as exc:
