@@ -3,6 +3,7 @@ actions on. Nothing here changes state (the services do, in a worker thread) and
 sends events (plenary/live/broadcast.py writes them to the socket)."""
 
 import json
+from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
@@ -23,9 +24,12 @@ def presence_interval(present: int) -> float:
     return 1.0 if present <= 100 else 3.0
 
 
-def _enter(user, slug: str, channel_name: str, known: Room | None) -> Room | None:
+def _enter(
+    user, slug: str, session: int | None, channel_name: str, known: Room | None
+) -> Room | None:
     """The room the person is admitted to, with their arrival recorded; None if refused.
-    `known` is the room of the meeting found for an arrival a moment ago."""
+    `session` names a session of the time plan (else the current one); `known` is the room
+    found for an arrival a moment ago."""
     if known is not None:
         meeting, room = known.meeting, known
     else:
@@ -33,7 +37,9 @@ def _enter(user, slug: str, channel_name: str, known: Room | None) -> Room | Non
     if meeting is None or not can_enter_room(user, meeting):
         return None
     if known is None:
-        room = services.room_current(meeting=meeting)
+        room = services.room_of_session(meeting=meeting, session=session)
+        if room is None:
+            return None
         room.meeting = meeting
     services.room_join(room=room, person=user, channel_name=channel_name, announce=False)
     return room
@@ -60,11 +66,16 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         await self.accept()
         self.connection_id = broadcast.connection_id()
         room = None
+        query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
+        session = services.session_param((query.get("session") or [""])[0])
         if user is not None and user.is_authenticated:
-            known = broadcast.recall(("room", slug))
-            room = await database_sync_to_async(_enter)(user, slug, self.connection_id, known)
+            key = ("room", slug, session)
+            known = broadcast.recall(key)
+            room = await database_sync_to_async(_enter)(
+                user, slug, session, self.connection_id, known
+            )
             if room is not None and known is None:
-                broadcast.remember(("room", slug), room, ROOM_MEMO)
+                broadcast.remember(key, room, ROOM_MEMO)
         if room is None:
             await self.close(code=REFUSED)
             return

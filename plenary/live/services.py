@@ -87,6 +87,24 @@ def room_current(*, meeting: Meeting, now: dt.datetime | None = None) -> Room:
 
 
 @transaction.atomic
+def room_of_session(*, meeting: Meeting, session: int | None) -> Room | None:
+    """The room of the session of the time plan with this id (made when first needed); the
+    current one when none is named; None when the meeting has no such session."""
+    if session is None:
+        return room_current(meeting=meeting)
+    slot = meeting.slots.filter(pk=session).first()
+    if slot is None:
+        return None
+    room, _ = Room.objects.get_or_create(meeting=meeting, slot=slot)
+    return room
+
+
+def session_param(value: str | None) -> int | None:
+    """A session id from a query string ('?session=12'); None when absent or not a number."""
+    return int(value) if value and value.isdigit() and len(value) < 12 else None
+
+
+@transaction.atomic
 def room_join(
     *,
     room: Room,

@@ -4,7 +4,7 @@ import csv
 import io
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +15,7 @@ from plenary.documents.models import Document
 from plenary.live.models import Room
 from plenary.live.permissions import can_chair_room, can_enter_room, can_export_attendance
 from plenary.live.selectors import attendance_rows, room_snapshot
-from plenary.live.services import room_current
+from plenary.live.services import room_current, room_of_session, session_param
 from plenary.meetings.permissions import meetings_visible_to
 from plenary.meetings.services.agenda import agenda_rows
 
@@ -31,8 +31,12 @@ def room_page(request, slug):
         return redirect_to_login(request.get_full_path())
     if not can_enter_room(request.user, meeting):
         return render(request, "live/refused.html", {"meeting": meeting}, status=403)
-    room = room_current(meeting=meeting)
+    session = session_param(request.GET.get("session"))
+    room = room_of_session(meeting=meeting, session=session)
+    if room is None:
+        raise Http404("This meeting has no such session.")
     is_chair = can_chair_room(request.user, room)
+    query = f"?session={session}" if session is not None else ""
     context = {
         "meeting": meeting,
         "room": room,
@@ -43,9 +47,10 @@ def room_page(request, slug):
         if is_chair
         else [],
         "drafts": meeting.drafts.order_by("acronym") if is_chair else [],
+        "sessions": list(meeting.slots.order_by("date", "start", "id")),
         "config": {
-            "state": reverse("live:state", kwargs={"slug": meeting.slug}),
-            "socket": f"/ws/live/{meeting.slug}/",
+            "state": reverse("live:state", kwargs={"slug": meeting.slug}) + query,
+            "socket": f"/ws/live/{meeting.slug}/{query}",
             "me": request.user.pk,
             "chair": is_chair,
         },
@@ -58,7 +63,10 @@ def room_state(request, slug):
     meeting = _meeting(request, slug)
     if not can_enter_room(request.user, meeting):
         return JsonResponse({"error": "You are not admitted to this room."}, status=403)
-    response = JsonResponse(room_snapshot(room_current(meeting=meeting)))
+    room = room_of_session(meeting=meeting, session=session_param(request.GET.get("session")))
+    if room is None:
+        return JsonResponse({"error": "This meeting has no such session."}, status=404)
+    response = JsonResponse(room_snapshot(room))
     response["Cache-Control"] = "no-store"
     return response
 

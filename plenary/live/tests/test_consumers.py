@@ -122,3 +122,26 @@ def test_it_refuses_withdrawing_someone_elses_request(
 
     async_to_sync(scenario)()
     assert FloorRequest.objects.get().status == FloorRequest.Status.WAITING
+
+
+def test_a_socket_enters_the_session_it_names(seed_meeting, participant):
+    first = seed_meeting.slots.get()
+    evening = seed_meeting.slots.create(
+        date=first.date, start=first.end, end=first.end.replace(hour=first.end.hour + 1), title="E"
+    )
+    other = seed_meeting.slots.model.objects.exclude(meeting=seed_meeting).first()
+    [socket] = _sockets(seed_meeting, participant)
+    cookie = socket().scope["headers"]
+    path = f"/ws/live/{seed_meeting.slug}/"
+
+    async def scenario():
+        named = WebsocketCommunicator(application, f"{path}?session={evening.pk}", cookie)
+        connected, _ = await named.connect()
+        assert connected and (await named.receive_json_from(timeout=5))["type"] == "ready"
+        await named.disconnect()
+        foreign = WebsocketCommunicator(application, f"{path}?session={other.pk}", cookie)
+        assert await _refused(foreign) == {"type": "websocket.close", "code": REFUSED}
+
+    async_to_sync(scenario)()
+    [attendance] = Attendance.objects.all()
+    assert attendance.room.slot == evening

@@ -103,3 +103,39 @@ def test_it_exports_attendance_for_the_secretariat(
     xlsx = client.get(reverse("live:attendance_xlsx", kwargs={"slug": seed_meeting.slug}))
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     assert sheet["A2"].value == participant.display_name and sheet["E2"].value == 50
+
+
+def _second_session(meeting):
+    first = meeting.slots.get()
+    return meeting.slots.create(
+        date=first.date, start=dt.time(16, 0), end=dt.time(17, 0), title="Evening session"
+    )
+
+
+def test_a_participant_chooses_another_session_of_the_time_plan(client, seed_meeting, participant):
+    evening = _second_session(seed_meeting)
+    client.force_login(participant)
+    afternoon = seed_meeting.slots.exclude(pk=evening.pk).get()
+    # The meeting is over: its current room is its last session's, and the other is a link.
+    page = client.get(_page(seed_meeting)).content.decode()
+    assert f'href="?session={afternoon.pk}"' in page and 'aria-current="page"' in page
+    response = client.get(_page(seed_meeting), {"session": evening.pk})
+    assert response.status_code == 200
+    room = response.context["room"]
+    assert room.slot == evening
+    assert response.context["config"]["socket"] == (
+        f"/ws/live/{seed_meeting.slug}/?session={evening.pk}"
+    )
+    # The evening's own queue: a request there is not in the afternoon's room.
+    services.floor_request(room=room, person=participant)
+    evening_state = client.get(_state(seed_meeting), {"session": evening.pk}).json()
+    assert len(evening_state["floor"]["queue"]) == 1
+    afternoon_state = client.get(_state(seed_meeting), {"session": afternoon.pk}).json()
+    assert afternoon_state["floor"]["queue"] == []
+
+
+def test_a_session_of_another_meeting_is_not_found(client, seed_meeting, next_meeting, chair):
+    other = next_meeting.slots.first()
+    client.force_login(chair)
+    assert client.get(_page(seed_meeting), {"session": other.pk}).status_code == 404
+    assert client.get(_state(seed_meeting), {"session": other.pk}).status_code == 404
