@@ -6,6 +6,8 @@ transaction commits, so that nobody hears of a change that was rolled back.
 """
 
 import datetime as dt
+import os
+import socket
 from collections.abc import Callable
 from functools import partial
 from typing import Any
@@ -456,3 +458,39 @@ def decision_consent(
         raise RoomError(_refusal(refusal)) from refusal
     _emit(room, "decision", decision_payload(decision), actor=by, now=now)
     return decision
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, but another user's
+        return True
+    return True
+
+
+@transaction.atomic
+def attendance_close_orphans(
+    *, host: str | None = None, alive: Callable[[int], bool] = _process_alive
+) -> int:
+    """Close the attendance left open by server processes of this host that are gone (a crash
+    or a kill leaves no departure): each row ends at the last thing its room recorded while it
+    was open, else at its arrival. Run when a server starts; returns how many it closed."""
+    host = host or socket.gethostname()
+    closed = 0
+    rows = Attendance.objects.filter(left_at__isnull=True, channel_name__startswith=f"{host}.")
+    for row in rows.select_for_update():
+        pid = row.channel_name[len(host) + 1 :].split(".", 1)[0]
+        if not pid.isdigit() or alive(int(pid)):
+            continue
+        last = (
+            RoomEvent.objects.filter(room_id=row.room_id, created__gte=row.joined_at)
+            .order_by("-created")
+            .values_list("created", flat=True)
+            .first()
+        )
+        row.left_at = last or row.joined_at
+        row.save(update_fields=["left_at"])
+        closed += 1
+    return closed

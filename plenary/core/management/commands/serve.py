@@ -21,6 +21,11 @@ class Command(BaseCommand):
             raise CommandError("--workers must be at least 1")
         if workers > 1 and not settings.REDIS_URL:
             raise CommandError("--workers above 1 needs REDIS_URL so that live rooms are shared")
+        from plenary.live.services import attendance_close_orphans
+
+        closed = attendance_close_orphans()
+        if closed:
+            self.stdout.write(f"Closed {closed} attendance record(s) a stopped server left open.")
         self.stdout.write(f"Plenary on http://{host}:{port}/ (Ctrl-C to stop)")
         uvicorn.run(
             "plenary.asgi:application",
