@@ -1,4 +1,4 @@
-"""A contribution names the work items it addresses, which keeps them off the discontinuation list."""
+"""A contribution names the work items it addresses: they are then not candidates to discontinue."""
 
 import pytest
 from django.urls import reverse
