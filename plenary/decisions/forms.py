@@ -141,6 +141,27 @@ class DecisionForm(forms.Form):
             .order_by("kind", "number")
         )
 
+    def new_work_item(self):
+        """The new work item a valid form agrees, as decision_record takes it; else None."""
+        from plenary.decisions.services import NewWorkItem
+
+        data = self.cleaned_data
+        if data["kind"] != Decision.Kind.NEW_WORK_ITEM:
+            return None
+        return NewWorkItem(
+            acronym=data["acronym"],
+            title=data["title"],
+            question=data["question"],
+            kind=data["work_item_kind"] or WorkItem.Kind.NEW,
+            approval_process=data["approval_process"] or WorkItem.ApprovalProcess.AAP,
+            base_text=data["base_text"],
+            timing=data["timing"].replace(day=1) if data["timing"] else None,
+            editors=data["editors"],
+            scope=data["scope"],
+            summary=data["summary"],
+            supporting_members=data["supporting_members"],
+        )
+
     def clean(self):
         data = super().clean()
         if data.get("kind") == Decision.Kind.NEW_WORK_ITEM:

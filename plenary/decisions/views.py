@@ -213,21 +213,7 @@ def decision_record(request, slug):
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
-            new_work_item = None
-            if data["kind"] == Decision.Kind.NEW_WORK_ITEM:
-                new_work_item = services.NewWorkItem(
-                    acronym=data["acronym"],
-                    title=data["title"],
-                    question=data["question"],
-                    kind=data["work_item_kind"] or WorkItem.Kind.NEW,
-                    approval_process=data["approval_process"] or WorkItem.ApprovalProcess.AAP,
-                    base_text=data["base_text"],
-                    timing=data["timing"].replace(day=1) if data["timing"] else None,
-                    editors=data["editors"],
-                    scope=data["scope"],
-                    summary=data["summary"],
-                    supporting_members=data["supporting_members"],
-                )
+            new_work_item = form.new_work_item()
             try:
                 services.decision_record(
                     meeting=meeting,
