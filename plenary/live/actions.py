@@ -33,6 +33,7 @@ CHAIR_ACTIONS = frozenset(
         "chat.hide",
         "room.current",
         "decision.consent",
+        "decision.note",
     }
 )
 
@@ -102,6 +103,8 @@ def _dispatch(user, room: Room, action: str, message: dict[str, Any]) -> None:
         services.room_set_current(room=room, by=user, agenda_item=item, document=document)
     elif action == "decision.consent":
         services.decision_consent(room=room, by=user, work_item_id=_int(message, "draft"))
+    elif action == "decision.note":
+        services.decision_note_document(room=room, by=user)
     else:
         raise ActionRefused("Unknown action.")
 

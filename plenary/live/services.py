@@ -460,6 +460,36 @@ def decision_consent(
     return decision
 
 
+@transaction.atomic
+def decision_note_document(*, room: Room, by: User, now: dt.datetime | None = None) -> Decision:
+    """The chair records, under the current agenda item, that the meeting noted the document
+    under discussion; the room sees the decision as an event."""
+    now = now or timezone.now()
+    room = _locked(room)
+    meeting = room.meeting
+    if room.current_item is None:
+        raise RoomError("Set the agenda item under discussion first.")
+    document = room.current_document
+    if document is None or document.meeting_id != meeting.pk:
+        raise RoomError("Set the document under discussion first.")
+    try:
+        with transaction.atomic():
+            decision = decision_record(
+                meeting=meeting,
+                agenda_item=room.current_item,
+                kind=Decision.Kind.DOCUMENTS_NOTED,
+                text=f"{document.display_number} noted.",
+                by=by,
+                documents=[document],
+            )
+    except PermissionDenied as refusal:
+        raise RoomError(str(refusal)) from refusal
+    except ValidationError as refusal:
+        raise RoomError(_refusal(refusal)) from refusal
+    _emit(room, "decision", decision_payload(decision), actor=by, now=now)
+    return decision
+
+
 def _process_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)

@@ -85,3 +85,34 @@ def test_it_needs_a_current_item_and_one_of_the_meetings_drafts(room, seed_meeti
         "That draft is not one this meeting is to consider.",
     ]
     assert not Decision.objects.exists()
+
+
+def test_the_chair_notes_the_document_under_discussion(room, seed_meeting, chair, participant):
+    from plenary.documents.models import Document
+    from plenary.groups.models import StudyPeriod
+
+    note = {"action": "decision.note"}
+    assert "agenda item" in perform(user=chair, room_id=room.pk, message=note)
+    item = seed_meeting.agenda_items.order_by("pk").first()
+    services.room_set_current(room=room, by=chair, agenda_item=item)
+    assert "document under discussion" in perform(user=chair, room_id=room.pk, message=note)
+    document = Document.objects.create(
+        kind=Document.Kind.TD,
+        study_group=seed_meeting.body.study_group,
+        study_period=StudyPeriod.objects.get(code="T17"),
+        meeting=seed_meeting,
+        number=60,
+        level="WP1",
+        title="Report of the Rapporteur Group",
+        source="Rapporteur",
+        state=Document.State.POSTED,
+        submitted_by=chair,
+    )
+    services.room_set_current(room=room, by=chair, agenda_item=item, document=document)
+    assert "Only the chair" in perform(user=participant, room_id=room.pk, message=note)
+    assert perform(user=chair, room_id=room.pk, message=note) is None
+    decision = Decision.objects.get()
+    assert (decision.kind, decision.agenda_item) == (Decision.Kind.DOCUMENTS_NOTED, item)
+    assert list(decision.documents.all()) == [document]
+    assert decision.text == f"{document.display_number} noted."
+    assert RoomEvent.objects.filter(room=room, type="decision").count() == 1
