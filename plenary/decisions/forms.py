@@ -228,8 +228,6 @@ class WorkItemForm(forms.Form):
     The approval stages (C, LC, AR ...) move through the approval process, not this form: the
     status here only puts an item under study aside as discontinued, or back."""
 
-    STATUSES = SETTABLE_STATUSES
-
     acronym = forms.CharField(max_length=50)
     title = forms.CharField(max_length=300)
     kind = forms.ChoiceField(choices=WorkItem.Kind.choices)
@@ -278,7 +276,7 @@ class WorkItemForm(forms.Form):
         )
         for name in ("base_text", "latest_text", "texts"):
             self.fields[name].queryset = documents
-        if work_item.status not in self.STATUSES:
+        if work_item.status not in SETTABLE_STATUSES:
             del self.fields["status"]  # in an approval process: it moves there
         if not self.is_bound:
             self.initial = {

@@ -459,6 +459,26 @@ def translation_request(
 # Temporary documents ---------------------------------------------------------------------------
 
 
+def _td_cover(
+    *, title: str, source: str, level: str, purpose: str, keywords: str, abstract: str
+) -> dict[str, str]:
+    """A draft TD's cover fields, trimmed and checked (level PLEN, GEN or WPn; a title and a
+    source)."""
+    level = level.strip().upper()
+    if not TD_LEVEL_RE.match(level):
+        raise DocumentRefused("A TD's level is PLEN, GEN or WPn.")
+    if not title.strip() or not source.strip():
+        raise DocumentRefused("A TD needs a title and a source.")
+    return {
+        "title": title.strip(),
+        "source": source.strip(),
+        "level": level,
+        "purpose": purpose.strip(),
+        "keywords": keywords.strip(),
+        "abstract": abstract.strip(),
+    }
+
+
 def td_submit(
     *,
     meeting: Meeting,
@@ -476,11 +496,14 @@ def td_submit(
     liaison: Mapping[str, Any] | None = None,
 ) -> Document:
     """Submit a draft TD (file and cover data) to the secretariat's queue, unnumbered."""
-    level = level.strip().upper()
-    if not TD_LEVEL_RE.match(level):
-        raise DocumentRefused("A TD's level is PLEN, GEN or WPn.")
-    if not title.strip() or not source.strip():
-        raise DocumentRefused("A TD needs a title and a source.")
+    fields = _td_cover(
+        title=title,
+        source=source,
+        level=level,
+        purpose=purpose,
+        keywords=keywords,
+        abstract=abstract,
+    )
     stored = files.store_upload(fileobj, filename=filename, allowed=("docx", "pdf"))
     try:
         return _td_record(
@@ -488,12 +511,7 @@ def td_submit(
             actor=actor,
             stored=stored,
             fields={
-                "title": title.strip(),
-                "source": source.strip(),
-                "level": level,
-                "purpose": purpose.strip(),
-                "keywords": keywords.strip(),
-                "abstract": abstract.strip(),
+                **fields,
                 "contacts": list(contacts) if contacts is not None else [_contact_of(actor)],
             },
             questions=questions,
@@ -613,11 +631,14 @@ def td_resubmit(
     """Send a returned draft TD back to the secretariat's queue, corrected: a new file, new cover
     data, or both. The new file takes the place of the returned one (a draft has no revisions
     until it is posted); the history keeps the return, its reason and what was corrected."""
-    level = level.strip().upper()
-    if not TD_LEVEL_RE.match(level):
-        raise DocumentRefused("A TD's level is PLEN, GEN or WPn.")
-    if not title.strip() or not source.strip():
-        raise DocumentRefused("A TD needs a title and a source.")
+    fields = _td_cover(
+        title=title,
+        source=source,
+        level=level,
+        purpose=purpose,
+        keywords=keywords,
+        abstract=abstract,
+    )
     stored = None
     if fileobj is not None:
         stored = files.store_upload(fileobj, filename=filename, allowed=("docx", "pdf"))
@@ -626,15 +647,7 @@ def td_resubmit(
             document=document,
             actor=actor,
             stored=stored,
-            fields={
-                "title": title.strip(),
-                "source": source.strip(),
-                "level": level,
-                "purpose": purpose.strip(),
-                "keywords": keywords.strip(),
-                "abstract": abstract.strip(),
-                **({"contacts": list(contacts)} if contacts is not None else {}),
-            },
+            fields={**fields, **({"contacts": list(contacts)} if contacts is not None else {})},
             questions=list(questions),
             liaison=liaison,
         )

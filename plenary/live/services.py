@@ -441,23 +441,31 @@ def decision_consent(
         if document is not None and document.study_group_id == meeting.body.study_group.pk
         else []
     )
+    return _decide(
+        room,
+        by,
+        now,
+        kind=Decision.Kind.CONSENT,
+        text=f"Draft Recommendation {draft.acronym} consented.",
+        documents=documents,
+        work_items=[draft],
+    )
+
+
+def _decide(room: Room, by: User, now: dt.datetime, **decision) -> Decision:
+    """Record a decision under the room's current item; a refusal becomes the room's message,
+    a recorded decision the room's event."""
     try:
         with transaction.atomic():
-            decision = decision_record(
-                meeting=meeting,
-                agenda_item=room.current_item,
-                kind=Decision.Kind.CONSENT,
-                text=f"Draft Recommendation {draft.acronym} consented.",
-                by=by,
-                documents=documents,
-                work_items=[draft],
+            recorded = decision_record(
+                meeting=room.meeting, agenda_item=room.current_item, by=by, **decision
             )
     except PermissionDenied as refusal:
         raise RoomError(str(refusal)) from refusal
     except ValidationError as refusal:
         raise RoomError(_refusal(refusal)) from refusal
-    _emit(room, "decision", decision_payload(decision), actor=by, now=now)
-    return decision
+    _emit(room, "decision", decision_payload(recorded), actor=by, now=now)
+    return recorded
 
 
 @transaction.atomic
@@ -472,22 +480,14 @@ def decision_note_document(*, room: Room, by: User, now: dt.datetime | None = No
     document = room.current_document
     if document is None or document.meeting_id != meeting.pk:
         raise RoomError("Set the document under discussion first.")
-    try:
-        with transaction.atomic():
-            decision = decision_record(
-                meeting=meeting,
-                agenda_item=room.current_item,
-                kind=Decision.Kind.DOCUMENTS_NOTED,
-                text=f"{document.display_number} noted.",
-                by=by,
-                documents=[document],
-            )
-    except PermissionDenied as refusal:
-        raise RoomError(str(refusal)) from refusal
-    except ValidationError as refusal:
-        raise RoomError(_refusal(refusal)) from refusal
-    _emit(room, "decision", decision_payload(decision), actor=by, now=now)
-    return decision
+    return _decide(
+        room,
+        by,
+        now,
+        kind=Decision.Kind.DOCUMENTS_NOTED,
+        text=f"{document.display_number} noted.",
+        documents=[document],
+    )
 
 
 def _process_alive(pid: int) -> bool:

@@ -1,16 +1,13 @@
 """The live room's page, its snapshot for the page's script, and the attendance export."""
 
-import csv
-import io
-
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
-from openpyxl import Workbook
 
+from plenary.core.exports import table_response
 from plenary.documents.models import Document
 from plenary.live.models import Room
 from plenary.live.permissions import can_chair_room, can_enter_room, can_export_attendance
@@ -71,13 +68,6 @@ def room_state(request, slug):
     return response
 
 
-def _safe_cell(value):
-    """Keep a spreadsheet from reading a name as a formula."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 @require_GET
 def attendance_export(request, slug, fmt):
     """Per-session attendance: first join, last leave and total time of each person, as CSV or
@@ -94,23 +84,9 @@ def attendance_export(request, slug, fmt):
         ["Name", "Affiliation", "First join (UTC)", "Last leave (UTC)", "Minutes"],
         *attendance_rows(room, now=timezone.now()),
     ]
-    rows = [[_safe_cell(cell) for cell in row] for row in rows]
-    if fmt == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response.write("\ufeff")  # lets spreadsheet programs read the file as UTF-8
-        csv.writer(response).writerows(rows)
-    else:
-        workbook = Workbook()
-        sheet = workbook.active
-        sheet.title = "Attendance"
-        for row in rows:
-            sheet.append(row)
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    filename = f"attendance-{meeting.slug}-{room.pk}.{fmt}"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return table_response(
+        rows,
+        fmt=fmt,
+        filename=f"attendance-{meeting.slug}-{room.pk}.{fmt}",
+        sheet_title="Attendance",
+    )

@@ -1,17 +1,14 @@
-import csv
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
-from openpyxl import Workbook
 
+from plenary.core.exports import table_response
 from plenary.meetings.models import Meeting
 from plenary.meetings.permissions import can_view_meeting
 from plenary.meetings.selectors import deadline_passed, meeting_deadlines
@@ -384,11 +381,6 @@ def participants(request, slug):
     )
 
 
-def _safe_cell(value: str) -> str:
-    """Keep a spreadsheet from reading a name as a formula."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 @require_safe
 @login_required
 def participants_export(request, slug, fmt):
@@ -397,26 +389,12 @@ def participants_export(request, slug, fmt):
     if not can_view_participants(request.user, meeting):
         raise PermissionDenied("Only the secretariat and the chairs see the participant list.")
     _, registrations = _participants(request, meeting)
-    rows = [[_safe_cell(cell) for cell in row] for row in selectors.export_rows(registrations)]
-    filename = f"{meeting.slug}-participants.{fmt}"
-    if fmt == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response.write("\ufeff")  # lets spreadsheet programs read the file as UTF-8
-        csv.writer(response).writerows(rows)
-    else:
-        workbook = Workbook()
-        sheet = workbook.active
-        sheet.title = "Participants"
-        for row in rows:
-            sheet.append(row)
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return table_response(
+        selectors.export_rows(registrations),
+        fmt=fmt,
+        filename=f"{meeting.slug}-participants.{fmt}",
+        sheet_title="Participants",
+    )
 
 
 @require_http_methods(["GET", "POST"])
