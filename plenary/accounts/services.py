@@ -1,10 +1,8 @@
 """Writes about accounts: the profile, and requests to join an organization.
 
-E-mails about a request are queued with transaction.on_commit, so nothing is sent for a change
+E-mails about a request are queued with core.tasks.enqueue_on_commit, so nothing is sent for a change
 that was rolled back.
 """
-
-from functools import partial
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -13,6 +11,7 @@ from django.utils import timezone
 from plenary.accounts import tasks
 from plenary.accounts.models import OrganizationRequest, User
 from plenary.accounts.permissions import can_decide_organization_request
+from plenary.core.tasks import enqueue_on_commit
 from plenary.membership.models import Organization
 
 
@@ -62,7 +61,7 @@ def organization_request_create(
         raise OrganizationRequestError(
             "You already have a request waiting. Withdraw it first to ask for another organization."
         ) from None
-    transaction.on_commit(partial(tasks.send_organization_request.enqueue, request.pk))
+    enqueue_on_commit(tasks.send_organization_request, request.pk)
     return request
 
 
@@ -99,7 +98,7 @@ def organization_request_approve(*, request: OrganizationRequest, by: User) -> O
     person = request.person
     person.organization = request.organization
     person.save(update_fields=["organization"])
-    transaction.on_commit(partial(tasks.send_organization_request_outcome.enqueue, request.pk))
+    enqueue_on_commit(tasks.send_organization_request_outcome, request.pk)
     return request
 
 
@@ -115,7 +114,7 @@ def organization_request_reject(
     if not can_decide_organization_request(by, request):
         raise PermissionDenied("Only a focal point of this organization or the secretariat.")
     _decide(request, by=by, state=OrganizationRequest.State.REJECTED, reason=reason)
-    transaction.on_commit(partial(tasks.send_organization_request_outcome.enqueue, request.pk))
+    enqueue_on_commit(tasks.send_organization_request_outcome, request.pk)
     return request
 
 

@@ -1,18 +1,17 @@
 """Every write to registrations: create, decide, withdraw, cancel, and automatic approval.
 
 Each function checks who acts, records a RegistrationEvent beside the change, and queues its
-e-mails with transaction.on_commit so that nothing is sent for a change that was rolled back.
+e-mails with core.tasks.enqueue_on_commit so that nothing is sent for a change that was rolled back.
 """
 
 import datetime as dt
 from collections.abc import Iterable
-from functools import partial
 
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from plenary.accounts.models import User
+from plenary.core.tasks import enqueue_on_commit
 from plenary.meetings.models import Meeting
 from plenary.meetings.selectors import deadline_passed, meeting_deadlines
 from plenary.membership.models import FocalPoint, Organization
@@ -140,11 +139,11 @@ def registration_create(
     the person already has a live registration, even when two submissions race.
 
     The checks only read, so they run before the transaction; the transaction holds the writes
-    alone (the registration, its event, the e-mail's task on commit). On SQLite a write
-    transaction holds the database's one write lock from its start, so every other submission
-    waits for it: it must be short. The look-up of a live registration gives the usual case its
-    message; two racing submissions both pass it, and the database's constraint, inside the
-    transaction, keeps one.
+    alone (the registration, its event, the e-mail's task). On SQLite a write transaction holds
+    the database's one write lock from its start, so every other submission waits for it: it must
+    be short. A second live registration is refused by the database's constraint, not by a look-up
+    first: that costs no query when there is none, and holds when two submissions race; the
+    existing one is read only to word the refusal.
     """
     now = now or timezone.now()
     by_secretariat = can_register_others(by, meeting)
@@ -178,25 +177,16 @@ def registration_create(
         message, deadline = _deadline_message(meeting)
         raise DeadlinePassed(message, deadline=deadline)
 
-    if _live_registration(meeting, person) is not None:
-        raise _already_registered(meeting, person, by=by)
-
     # Read afresh: the organization's setting may have changed since the person was loaded.
-    # One query says whether it has focal points and whether the person is one of them.
-    organization = (
-        Organization.objects.filter(pk=person.organization_id)
-        .annotate(
-            has_focal_points=Exists(FocalPoint.objects.filter(organization=OuterRef("pk"))),
-            person_is_focal_point=Exists(
-                FocalPoint.objects.filter(organization=OuterRef("pk"), person=person)
-            ),
+    # Its focal points are a handful of ids: whether it has any, and whether the person is one.
+    organization, focal_points = None, frozenset()
+    if person.organization_id is not None:
+        organization = Organization.objects.get(pk=person.organization_id)
+        focal_points = frozenset(
+            FocalPoint.objects.filter(organization=organization).values_list("person_id", flat=True)
         )
-        .first()
-        if person.organization_id is not None
-        else None
-    )
-    is_focal_point = organization is not None and organization.person_is_focal_point
-    has_focal_points = organization is not None and organization.has_focal_points
+    is_focal_point = person.pk in focal_points
+    has_focal_points = bool(focal_points)
     if by_secretariat and by.pk != person.pk:
         state, automatic, reason = State.APPROVED, False, "Registered by the secretariat."
     elif is_focal_point:
@@ -223,34 +213,35 @@ def registration_create(
         decided_at=now if state == State.APPROVED else None,
         created_at=now,
     )
-    with transaction.atomic():
-        try:
-            # A savepoint, so that losing the race to a concurrent submission leaves a caller's
-            # outer transaction usable (PostgreSQL aborts a transaction on any error otherwise).
-            with transaction.atomic():
-                registration.save()
-        except IntegrityError:
-            raise _already_registered(meeting, person, by=by) from None
-
-        event = _record(
-            registration=registration,
-            actor=by,
-            from_state="",
-            to_state=state,
-            reason=reason,
-            automatic=automatic,
-            at=now,
-        )
-        if state == State.APPROVED:
-            transaction.on_commit(partial(tasks.send_outcome_email.enqueue, event.pk))
-        elif has_focal_points:
-            transaction.on_commit(
-                partial(tasks.send_request_to_focal_points.enqueue, registration.pk)
+    saved = False
+    try:
+        # The registration, its event and its e-mail's task commit together or not at all. Inside
+        # a caller's transaction this block is a savepoint, so losing the race leaves the caller's
+        # transaction usable (PostgreSQL aborts a whole transaction on any error otherwise).
+        with transaction.atomic():
+            registration.save()
+            saved = True
+            event = _record(
+                registration=registration,
+                actor=by,
+                from_state="",
+                to_state=state,
+                reason=reason,
+                automatic=automatic,
+                at=now,
             )
-        else:
-            transaction.on_commit(
-                partial(tasks.send_request_to_secretariat.enqueue, registration.pk)
-            )
+            if state == State.APPROVED:
+                enqueue_on_commit(tasks.send_outcome_email, event.pk)
+            elif has_focal_points:
+                enqueue_on_commit(tasks.send_request_to_focal_points, registration.pk)
+            else:
+                enqueue_on_commit(tasks.send_request_to_secretariat, registration.pk)
+    except IntegrityError:
+        if saved:
+            raise
+        # The constraint on one live registration per person and meeting: a live one exists,
+        # whether it was there before or a concurrent submission won the race.
+        raise _already_registered(meeting, person, by=by) from None
     return registration
 
 
@@ -297,7 +288,7 @@ def _transition(
         at=now,
     )
     if notify:
-        transaction.on_commit(partial(tasks.send_outcome_email.enqueue, event.pk))
+        enqueue_on_commit(tasks.send_outcome_email, event.pk)
     return registration
 
 

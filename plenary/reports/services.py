@@ -7,13 +7,13 @@ content; a failure at any point leaves neither a number taken, a row written nor
 
 import io
 from collections.abc import Mapping
-from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from plenary.accounts.models import User
+from plenary.core.tasks import enqueue_on_commit
 from plenary.documents import files, numbering, tasks
 from plenary.documents import services as documents
 from plenary.documents.models import Document, DocumentEvent, Revision
@@ -213,7 +213,7 @@ def report_publish(*, meeting: Meeting, by: User) -> MeetingReport:
             ReportEvent.objects.create(
                 report=report, type=ReportEvent.Type.PUBLISHED, actor=by, detail=display
             )
-            transaction.on_commit(partial(tasks.index_document.enqueue, document.pk))
+            enqueue_on_commit(tasks.index_document, document.pk)
     except BaseException:
         if stored is not None:
             files.discard_stored(stored)
