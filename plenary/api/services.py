@@ -57,11 +57,12 @@ def token_revoke(*, token: ApiToken) -> ApiToken:
 
 
 def token_authenticate(secret: str) -> ApiToken | None:
-    """The active token with this secret (its person loaded), noting that it was used."""
+    """The active token with this secret (its person and their organization loaded, as the
+    permission checks read both), noting that it was used."""
     if not secret.startswith(TOKEN_MARK):
         return None
     token = (
-        ApiToken.objects.select_related("user")
+        ApiToken.objects.select_related("user__organization")
         .filter(digest=token_digest(secret), revoked_at__isnull=True, user__is_active=True)
         .first()
     )

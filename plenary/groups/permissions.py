@@ -32,11 +32,14 @@ def has_role(user, body: Body, names: Iterable[str], *, inherited: bool = True) 
     """
     if user is None or not user.is_authenticated:
         return False
+    held = roles_held(user)
+    if not held:
+        return False  # most people hold no role: no need to walk the body's parents
     bodies = {body.pk}
     if inherited:
         bodies.update(b.pk for b in body.ancestors())
     wanted = set(names)
-    return any(body_id in bodies and name in wanted for body_id, name in roles_held(user))
+    return any(body_id in bodies and name in wanted for body_id, name in held)
 
 
 def is_secretariat(user, body: Body | None = None) -> bool:

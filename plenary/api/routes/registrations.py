@@ -75,11 +75,14 @@ def _refused(error: services.RegistrationError) -> ApiError:
 def _meeting(request: HttpRequest, slug: str, *, registering: bool = False) -> Meeting:
     meetings = Meeting.objects.select_related("body__parent")
     if registering:
-        # As the registration page reads it: the whole body chain (the secretariat's roles reach
-        # down it) and the deadline overrides (the refusal and the service both ask the deadline).
-        meetings = Meeting.objects.select_related(
-            "body__parent__parent__parent__parent"
-        ).prefetch_related("deadline_overrides")
+        # What registering reads about the meeting, in two queries however often it is asked:
+        # its body and that body's parent, and the deadline overrides (the deadlines are computed
+        # several times: for the page, the refusal, the service). Bodies further up are read only
+        # for a person who holds a role somewhere (groups.permissions.has_role): most hold none,
+        # and each level joined costs more to build than the row it reads.
+        meetings = Meeting.objects.select_related("body__parent").prefetch_related(
+            "deadline_overrides"
+        )
     meeting = meetings.filter(slug=slug).first()
     if meeting is None or not can_view_meeting(request.user, meeting):
         raise NotFound("No meeting matches that slug.")
@@ -177,15 +180,6 @@ def register(request: HttpRequest, payload: RegisterIn, slug: str = Slug):
     403 `not_eligible` when your membership does not admit you."""
     person = require_person(request)
     meeting = _meeting(request, slug, registering=True)
-    existing = Registration.objects.filter(
-        meeting=meeting, person=person, state__in=Registration.LIVE_STATES
-    ).first()
-    if existing is not None:
-        raise Conflict(
-            "You are already registered for this meeting (state: "
-            f"{existing.get_state_display().lower()}, id {existing.pk}).",
-            code="already_registered",
-        )
     refusal = registration_refusal(person, meeting)
     if refusal and not deadline_passed(meeting, "registration"):
         raise Forbidden(refusal, code="may_not_register")
@@ -199,7 +193,9 @@ def register(request: HttpRequest, payload: RegisterIn, slug: str = Slug):
         )
     except services.RegistrationError as error:
         raise _refused(error) from None
-    return Status(201, _fresh(request, registration))
+    # Everything the answer shows is in hand: the new registration, its meeting, its person and
+    # organization; it has no reason to show (it is pending or approved).
+    return Status(201, _out(request, registration))
 
 
 @router.post(

@@ -102,6 +102,22 @@ def test_a_member_registers_and_waits_for_the_focal_point(
     assert [r["id"] for r in mine["items"]] == [registration.pk] and mine["next"] is None
 
 
+def test_registering_reads_little_and_writes_once(client, next_meeting, delegate_token):
+    """The burst's path: the token, the meeting, the person's roles and organization are read;
+    the registration, its event and (with the database backend) its e-mail's task are written in
+    one transaction; nothing is read back for the answer, and no live registration is looked up
+    first (the database's constraint refuses a second one)."""
+    with CaptureQueriesContext(connection) as captured:
+        response = _register(client, next_meeting, delegate_token)
+    assert response.status_code == 201
+    statements = [q["sql"].split()[0].upper() for q in captured.captured_queries]
+    tables = " ".join(q["sql"] for q in captured.captured_queries)
+    assert statements.count("SELECT") == 6, captured.captured_queries
+    assert statements.count("INSERT") == 2  # the immediate task backend writes no task row
+    assert statements.count("UPDATE") == 1  # the token's last use
+    assert '"registrations_registration"' not in tables.split("INSERT", 1)[0]
+
+
 def test_a_focal_points_own_request_is_approved_at_once(client, next_meeting, focal_point_token):
     response = _register(client, next_meeting, focal_point_token)
     assert response.status_code == 201
