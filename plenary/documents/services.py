@@ -17,6 +17,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from plenary.accounts.models import User
+from plenary.core.tasks import enqueue_on_commit
 from plenary.decisions.models import WorkItem
 from plenary.documents import files, permissions, tasks
 from plenary.documents.coverpage import CoverPage, CoverPageError, read_cover_page
@@ -99,7 +100,7 @@ def _record(document: Document, type_: str, actor: User, detail: str = "") -> Do
 
 def _queue_indexing(document: Document) -> None:
     """Index the document for search (extracting its file's text) once the transaction commits."""
-    transaction.on_commit(partial(tasks.index_document.enqueue, document.pk))
+    enqueue_on_commit(tasks.index_document, document.pk)
 
 
 # Contributions ---------------------------------------------------------------------------------
