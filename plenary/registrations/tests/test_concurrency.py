@@ -17,21 +17,17 @@ pytestmark = [
 
 
 def test_two_concurrent_submissions_give_one_registration(next_meeting, delegate, monkeypatch):
-    # Both submissions must pass the "already registered?" look-up before either inserts, so that
-    # only the database constraint can keep them apart.
+    # Both submissions pass every check before either inserts (there is no look-up of an
+    # existing registration to pass: the database's constraint alone keeps them apart).
     barrier = threading.Barrier(2, timeout=10)
-    look_up = services._live_registration
+    check = services.eligibility_problem
 
-    first_look = threading.local()
+    def check_together(person, meeting):
+        problem = check(person, meeting)
+        barrier.wait()
+        return problem
 
-    def look_up_together(meeting, person):
-        found = look_up(meeting, person)
-        if not getattr(first_look, "done", False):
-            first_look.done = True
-            barrier.wait()
-        return found
-
-    monkeypatch.setattr(services, "_live_registration", look_up_together)
+    monkeypatch.setattr(services, "eligibility_problem", check_together)
     outcomes: list[object] = []
 
     def submit():

@@ -5,7 +5,7 @@ import pytest
 from plenary.accounts.models import User
 from plenary.membership.models import FocalPoint, Organization
 from plenary.registrations import services
-from plenary.registrations.models import AutomaticApprovalChange, Registration
+from plenary.registrations.models import AutomaticApprovalChange, Registration, RegistrationEvent
 
 State = Registration.State
 
@@ -77,12 +77,25 @@ class TestCreate:
         assert register(delegate).state == State.PENDING
         assert Registration.objects.count() == 2
 
-    def test_it_turns_a_lost_race_into_already_registered(self, register, delegate, monkeypatch):
-        """Two submissions that both pass the look-up: the constraint decides, cleanly."""
+    def test_the_constraint_refuses_a_second_live_registration(self, register, delegate):
+        """No look-up comes first: the database refuses, and the refusal names the live one."""
+        first = register(delegate)
+        with pytest.raises(services.AlreadyRegistered) as error:
+            register(delegate)
+        assert error.value.registration == first
+        assert error.value.message == (
+            "You are already registered for this meeting (state: pending approval)."
+        )
+        assert Registration.objects.count() == 1
+        assert RegistrationEvent.objects.count() == 1
+
+    def test_it_words_a_lost_race_it_cannot_see_yet(self, register, delegate, monkeypatch):
+        """The winner of a race not yet visible to the loser: still refused, still one row."""
         register(delegate)
         monkeypatch.setattr(services, "_live_registration", lambda meeting, person: None)
-        with pytest.raises(services.AlreadyRegistered):
+        with pytest.raises(services.AlreadyRegistered) as error:
             register(delegate)
+        assert "being processed" in error.value.message
         assert Registration.objects.count() == 1
 
     def test_it_refuses_someone_else_registering_a_person(self, register, delegate, focal_point):
