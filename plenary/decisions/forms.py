@@ -208,14 +208,18 @@ class ApprovalAdvanceForm(forms.Form):
         return approval.Event(self.cleaned_data["event"])
 
 
+def _document_label(document: Document) -> str:
+    return f"{document.display_number}: {document.title}"
+
+
 class _DocumentChoices(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.display_number}: {obj.title}"
+        return _document_label(obj)
 
 
 class _DocumentChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.display_number}: {obj.title}"
+        return _document_label(obj)
 
 
 # The statuses a person sets by hand; the others follow the approval process.
@@ -274,8 +278,14 @@ class WorkItemForm(forms.Form):
             .select_related("study_group", "meeting")
             .order_by("kind", "-number")
         )
+        # The three fields offer the same documents: read and label them once, not once a field
+        # (each field still validates a choice against the query).
+        options = [(document.pk, _document_label(document)) for document in documents]
         for name in ("base_text", "latest_text", "texts"):
             self.fields[name].queryset = documents
+            self.fields[name].choices = (
+                options if name == "texts" else [("", self.fields[name].empty_label), *options]
+            )
         if work_item.status not in SETTABLE_STATUSES:
             del self.fields["status"]  # in an approval process: it moves there
         if not self.is_bound:

@@ -5,6 +5,8 @@ import datetime as dt
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -304,3 +306,21 @@ def test_a_consent_recorded_later_leaves_the_texts_alone(item, chair, delegate, 
         by=chair,
     )
     assert list(item.texts.all()) == [text]
+
+
+def test_the_edit_page_reads_the_documents_once_for_its_three_lists(
+    client, item, secretariat, delegate, seed_meeting
+):
+    for number in (21, 22, 23):
+        _contribution(seed_meeting, number, delegate)
+    client.force_login(secretariat)
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(edit_url(item)).content.decode()
+    listing = [
+        q["sql"]
+        for q in captured.captured_queries
+        if q["sql"].startswith("SELECT") and '"documents_document"."number" DESC' in q["sql"]
+    ]
+    assert len(listing) == 1, listing
+    # The base text, the latest text and the texts each still offer every document.
+    assert page.count(">SG11-C21: ") == 3
