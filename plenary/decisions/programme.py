@@ -19,6 +19,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from plenary.core.exports import safe_cell
 from plenary.decisions.models import ApprovalStep, WorkItem
 from plenary.documents.models import Document
 from plenary.groups.models import Body
@@ -110,13 +111,9 @@ def work_programme(study_group: Body, filters: Filters | None = None) -> QuerySe
     return items
 
 
-def _cell(value: str) -> str:
-    """A text a spreadsheet will not run as a formula (titles are typed by people)."""
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@") else value
-
-
 def _row(item: WorkItem) -> list[str]:
-    return [_cell(value) for value in _values(item)]
+    # Titles and editors are typed by people: none may run as a formula in a spreadsheet.
+    return [safe_cell(value) for value in _values(item)]
 
 
 def _values(item: WorkItem) -> list[str]:
