@@ -25,6 +25,8 @@ from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
+from plenary.core import asgi_files
+
 DEFAULT_MAX_BYTES = 100 * 1024 * 1024
 # A Word package's XML compresses well, but not by a hundred times over the whole package.
 MAX_EXPANSION_RATIO = 100
@@ -331,6 +333,14 @@ def read_stored(name: str, first: int, length: int) -> Iterator[bytes]:
             yield data
 
 
+def _local_path(storage_name: str) -> str | None:
+    """The stored file's path on this machine, or None for a storage without one."""
+    try:
+        return default_storage.path(storage_name)
+    except NotImplementedError:
+        return None
+
+
 def file_response(
     request: Any,
     *,
@@ -340,7 +350,13 @@ def file_response(
     filename: str,
     etag: str,
 ) -> HttpResponse:
-    """Stream a stored file, whole (200), one byte range (206), or refuse the range (416)."""
+    """Stream a stored file, whole (200), one byte range (206), or refuse the range (416).
+
+    Under `plenary serve` the response carries the headers only and the server sends the bytes
+    from its event loop (plenary/core/asgi_files.py), so that a slow reader holds no page
+    thread; elsewhere (Django's test client, a WSGI server, a storage without local paths) the
+    body streams from here.
+    """
     quoted_etag = f'"{etag}"'
     common = {
         "Accept-Ranges": "bytes",
@@ -359,24 +375,28 @@ def file_response(
         response = HttpResponse(status=416, headers={**common, "Content-Range": f"bytes */{size}"})
         del response["Content-Disposition"]
         return response
-    if wanted is None:
+    first, last = wanted if wanted is not None else (0, size - 1)
+    length = last - first + 1
+    headers = {**common, "Content-Length": str(length)}
+    if wanted is not None:
+        headers["Content-Range"] = f"bytes {first}-{last}/{size}"
+    status = 200 if wanted is None else 206
+    path = _local_path(storage_name)
+    token = asgi_files.offer(request, path=path, offset=first, length=length) if path else None
+    if token:
+        headers[asgi_files.MARK_HEADER] = token
+        response = HttpResponse(status=status, content_type=content_type)
+    elif wanted is None:
         response = FileResponse(
             default_storage.open(storage_name, "rb"),
             content_type=content_type,
             as_attachment=True,
             filename=filename,
         )
-        for key, value in common.items():
-            response[key] = value
-        response["Content-Length"] = str(size)
-        return response
-    first, last = wanted
-    length = last - first + 1
-    response = StreamingHttpResponse(
-        read_stored(storage_name, first, length), status=206, content_type=content_type
-    )
-    for key, value in common.items():
+    else:
+        response = StreamingHttpResponse(
+            read_stored(storage_name, first, length), status=206, content_type=content_type
+        )
+    for key, value in headers.items():
         response[key] = value
-    response["Content-Range"] = f"bytes {first}-{last}/{size}"
-    response["Content-Length"] = str(length)
     return response
