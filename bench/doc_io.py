@@ -354,8 +354,9 @@ def measure_download(base_url: str, facts: dict, rounds: int, seconds: float):
     return lines
 
 
-async def _slow_reader(base_url: str, facts: dict, stop: asyncio.Event, rate: int):
-    """One slow download: reads the large file at about ``rate`` bytes/s, again until stopped."""
+async def _slow_reader(base_url: str, facts: dict, stop: asyncio.Event, rate: int, read: list):
+    """One slow download: reads the large file at about ``rate`` bytes/s, again until stopped;
+    adds what it read to ``read[0]``."""
     tokens = facts["read_tokens"]
     headers = {"Authorization": f"Bearer {tokens[hash(asyncio.current_task()) % len(tokens)]}"}
     path = facts["download"]["api_path"]
@@ -374,14 +375,21 @@ async def _slow_reader(base_url: str, facts: dict, stop: asyncio.Event, rate: in
                     data = await response.content.read(block)
                     if not data:
                         break
+                    read[0] += len(data)
                     await asyncio.sleep(block / rate)
                 if stop.is_set():
                     response.close()
 
 
 async def _register_p99(base_url: str, seconds: float, slow: int, facts: dict, rate: int):
+    """The register page at c=8 with ``slow`` slow downloads in flight; the round's result and
+    the slow downloads' speed (bytes/s each, 0 without them)."""
     stop = asyncio.Event()
-    readers = [asyncio.create_task(_slow_reader(base_url, facts, stop, rate)) for _ in range(slow)]
+    read = [0]
+    started = time.perf_counter()
+    readers = [
+        asyncio.create_task(_slow_reader(base_url, facts, stop, rate, read)) for _ in range(slow)
+    ]
     if slow:
         await asyncio.sleep(2.0)  # every slow download under way
     try:
@@ -393,7 +401,8 @@ async def _register_p99(base_url: str, seconds: float, slow: int, facts: dict, r
         await asyncio.gather(*readers, return_exceptions=True)
     if result.errors:
         print(f"  ({result.errors} errors: {result.first_error})", flush=True)
-    return result
+    speed = read[0] / slow / (time.perf_counter() - started) if slow else 0.0
+    return result, speed
 
 
 def measure_slow(base_url: str, facts: dict, rounds: int, seconds: float, slow: int, rate: int):
@@ -407,7 +416,7 @@ def measure_slow(base_url: str, facts: dict, rounds: int, seconds: float, slow: 
     for cycle in range(rounds):
         pair = {}
         for with_slow in (False, True) if cycle % 2 == 0 else (True, False):
-            result = asyncio.run(
+            result, speed = asyncio.run(
                 _register_p99(base_url, seconds, slow if with_slow else 0, facts, rate)
             )
             (loaded if with_slow else quiet).extend(result.latencies)
@@ -417,6 +426,7 @@ def measure_slow(base_url: str, facts: dict, rounds: int, seconds: float, slow: 
                 f"{result.rate:.0f} req/s, "
                 f"p50 {_p(result.latencies, 50):.0f} ms, p99 {_p(result.latencies, 99):.0f} ms, "
                 f"{result.errors} errors"
+                + (f"; the slow downloads read {speed / 1024:.0f} KiB/s each" if with_slow else "")
             )
         rates.append((pair[False], pair[True]))
     ratio = _p(loaded, 99) / _p(quiet, 99)
