@@ -4,10 +4,12 @@ import hashlib
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from plenary.api.models import ApiToken
-from plenary.api.services import token_create, token_revoke
+from plenary.api.services import token_authenticate, token_create, token_revoke
 
 from .conftest import bearer
 
@@ -148,3 +150,19 @@ def test_the_page_needs_a_sign_in(client, demo):
     response = client.get(reverse("tokens:list"))
     assert response.status_code == 302
     assert reverse("login") in response["Location"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_noting_a_use_commits_without_waiting_for_the_disk_on_postgresql(delegate):
+    """The last-use instant is a convenience: on PostgreSQL its own transaction commits
+    asynchronously; on SQLite it is a plain UPDATE. Either way it is written."""
+    token, secret = token_create(user=delegate, name="script", scope="read")
+    with CaptureQueriesContext(connection) as captured:
+        assert token_authenticate(secret).pk == token.pk
+    statements = [q["sql"] for q in captured.captured_queries]
+    asynchronous = "SET LOCAL synchronous_commit TO OFF" in statements
+    assert asynchronous is (connection.vendor == "postgresql")
+    assert ApiToken.objects.get(pk=token.pk).last_used_at is not None
+    with CaptureQueriesContext(connection) as captured:
+        token_authenticate(secret)  # used again within the minute: only read
+    assert [q["sql"].split()[0] for q in captured.captured_queries] == ["SELECT"]
