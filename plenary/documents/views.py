@@ -13,9 +13,9 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from zipstream import ZIP_STORED, ZipStream
 
 from plenary.documents import files, permissions, search, services
+from plenary.documents import register as register_rows
 from plenary.documents.forms import (
     ContributionForm,
-    RegisterFilterForm,
     ReturnForm,
     TdForm,
     TdResubmitForm,
@@ -23,13 +23,12 @@ from plenary.documents.forms import (
     UploadForm,
     WithdrawForm,
 )
-from plenary.documents.models import REVISION_LANGUAGE, Document, Revision
+from plenary.documents.models import Document, Revision
 from plenary.meetings.models import Meeting
 from plenary.meetings.permissions import can_view_meeting
 from plenary.meetings.selectors import meeting_deadlines
 from plenary.meetings.services.agenda import agenda_rows
 
-PAGE_SIZE = 100
 SEARCH_PAGE_SIZE = 20
 REFUSALS = (services.DocumentRefused, files.UploadRefused)
 DRAFT_STATES = (Document.State.SUBMITTED, Document.State.RETURNED)
@@ -68,83 +67,15 @@ def _too_large(request) -> bool:
 # The register ----------------------------------------------------------------------------------
 
 
-def _agenda_numbers(meeting: Meeting) -> dict[int, str]:
-    return {row.pk: row.number for row in agenda_rows(meeting.agenda_items.all()) if row.pk}
-
-
-def _language_versions(document: Document) -> list[dict]:
-    """Per language, in the official order: the latest revision in it, and whether its
-    translation is requested (from prefetched revisions and translation requests)."""
-    latest: dict[str, int] = {}
-    for revision in document.revisions.all():
-        latest[revision.language] = max(latest.get(revision.language, 0), revision.number)
-    requested = {r.revision_language for r in document.translation_requests.all()}
-    versions = []
-    for code, letter in REVISION_LANGUAGE.items():
-        if letter in latest or letter in requested:
-            versions.append(
-                {
-                    "code": code,
-                    "letter": letter,
-                    "revision": latest.get(letter),
-                    "requested": letter in requested,
-                }
-            )
-    return versions
-
-
 @require_safe
 def register(request, slug):
-    """The meeting's documents with their marks; filters, sorting and pages; one query per part."""
+    """The meeting's documents with their marks; filters, sorting and pages. The filters and
+    table are the same for every reader and kept in the cache; the file links follow the access
+    rule for each reader."""
     meeting = _meeting(request, slug)
-    form = RegisterFilterForm(request.GET or None, meeting=meeting)
-    documents = Document.objects.filter(meeting=meeting).exclude(state__in=DRAFT_STATES)
-    ordering: tuple[str, ...] = RegisterFilterForm.SORTS["number"]
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["kind"]:
-            documents = documents.filter(kind=data["kind"])
-        if data["question"]:
-            documents = documents.filter(questions=data["question"])
-        if data["agenda_item"] is not None:
-            documents = documents.filter(agenda_item_id=data["agenda_item"] or None)
-        if data["source"]:
-            documents = documents.filter(source__icontains=data["source"])
-        if data["late"]:
-            documents = documents.filter(late=True)
-        ordering = form.ordering()
-    documents = (
-        documents.select_related("study_group", "study_period", "meeting", "current_revision")
-        .prefetch_related("questions", "revisions", "translation_requests")
-        .order_by(*ordering)
-    )
-    page = Paginator(documents, PAGE_SIZE).get_page(request.GET.get("page"))
-    on_page = list(page.object_list)
-    readable = set(
-        permissions.documents_with_readable_files(
-            request.user, Document.objects.filter(pk__in=[d.pk for d in on_page])
-        ).values_list("pk", flat=True)
-    )
-    numbers = _agenda_numbers(meeting)
-    rows = []
-    for document in on_page:
-        rows.append(
-            {
-                "document": document,
-                "agenda_number": numbers.get(document.agenda_item_id, ""),
-                "readable": document.pk in readable,
-                "versions": _language_versions(document),
-            }
-        )
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "meeting": meeting,
-        "form": form,
-        "rows": rows,
-        "page": page,
-        "query": query.urlencode(),
-        "agenda": sorted(numbers.items(), key=lambda kv: [int(p) for p in kv[1].split(".")]),
+        "register": register_rows.register_page(meeting, request.GET, request.user),
         "can_contribute": permissions.can_register_contribution(request.user, meeting),
         "can_submit_td": permissions.can_submit_td(request.user, meeting),
         "can_allocate": permissions.can_allocate_documents(request.user, meeting),

@@ -8,6 +8,7 @@ file code (T17-SG11-C-0123); a draft the caller may not see is 404, like an unkn
 """
 
 import datetime as dt
+import json
 import re
 from typing import Literal
 from urllib.parse import urlencode
@@ -15,11 +16,11 @@ from urllib.parse import urlencode
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db.models import Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.urls import reverse
 from ninja import File, Form, Path, Query, Router, UploadedFile
-from ninja.responses import Status
+from ninja.responses import NinjaJSONEncoder, Status
 
 from plenary.api.auth import MEMBERS
 from plenary.api.errors import (
@@ -42,9 +43,15 @@ from plenary.api.pagination import (
     paginate,
 )
 from plenary.api.routes.common import ANONYMOUS_ALLOWED, ERRORS, responses
-from plenary.api.schemas import ContributionIn, DocumentDetail, DocumentPage, SearchPage
+from plenary.api.schemas import (
+    ContributionIn,
+    DocumentDetail,
+    DocumentPage,
+    DocumentSummary,
+    SearchPage,
+)
 from plenary.decisions.models import WorkItem
-from plenary.documents import files, permissions, search, services
+from plenary.documents import files, permissions, register, search, services
 from plenary.documents.forms import ContributionForm, TdForm
 from plenary.documents.models import Document, Revision
 from plenary.groups.models import Body
@@ -100,6 +107,10 @@ def _cursor_int(value) -> int:
 # The register's order: type, then number (unnumbered first), then id to make it unique.
 _BY_NUMBER = Ordering("documents", ("kind", "sort_number", "id"), (str, _cursor_int, _cursor_int))
 _SEARCH = Ordering("search", ("offset",), (_cursor_int,))
+# The register's query string names: those a page kept in the cache may have, and free text.
+_REGISTER_QUERY = frozenset({"type", "question", "agenda_item", "late", "limit", "cursor"})
+_REGISTER_FREE_TEXT = frozenset({"source"})
+JSON = "application/json; charset=utf-8"
 # Search pages are offsets into the ranked hits; deeper than this is refused.
 MAX_SEARCH_OFFSET = 10_000
 
@@ -253,15 +264,62 @@ def list_documents(
     cursor: str | None = Query(None, max_length=500, description="From a previous `next`."),
 ):
     """The meeting's register, by type and number: the same rows and marks as its page, a page
-    at a time, in a constant number of queries."""
-    meeting = _meeting(request, slug)
-    agenda = _agenda_numbers(meeting)
-    documents = Document.objects.filter(meeting=meeting).exclude(state__in=DRAFT_STATES)
-    if kind:
-        documents = documents.filter(kind=kind)
+    at a time, in a constant number of queries. A page is built once for every caller and kept
+    in the cache; ``readable`` and ``file_url`` follow the access rule for each caller."""
+    meeting = _register_meeting(request, slug)
     for name, value in (("question", question), ("source", source)):
         if value and "\x00" in value:  # PostgreSQL cannot hold one in a query's text
             raise InvalidInput("The value holds a NUL character.", field=name)
+    key = None
+    if register.is_kept(request.GET, _REGISTER_QUERY, _REGISTER_FREE_TEXT):
+        base = request.build_absolute_uri("/")
+        key = register.cache_key("api", meeting, [request.GET.urlencode(), base])
+    page = register.cached(
+        key,
+        lambda: _register_page(
+            request,
+            meeting,
+            kind=kind,
+            question=question,
+            agenda_item=agenda_item,
+            source=source,
+            late=late,
+            limit=limit,
+            cursor=cursor,
+        ),
+    )
+    return HttpResponse(page.for_reader(request.user), content_type=JSON)
+
+
+def _register_meeting(request: HttpRequest, slug: str) -> Meeting:
+    """The meeting, with what its register needs only (its body is read for a draft alone)."""
+    try:
+        meeting = Meeting.objects.only("slug", "body_id", "start_date", "status").get(slug=slug)
+    except Meeting.DoesNotExist:
+        raise NotFound("No meeting matches that slug.") from None
+    if not can_view_meeting(request.user, meeting):
+        raise NotFound("No meeting matches that slug.")
+    return meeting
+
+
+def _register_page(
+    request: HttpRequest,
+    meeting: Meeting,
+    *,
+    kind: str | None,
+    question: str | None,
+    agenda_item: str | None,
+    source: str | None,
+    late: bool | None,
+    limit: int,
+    cursor: str | None,
+) -> register.Slotted:
+    """One page of the register as JSON text, each item in a slot: as a caller who may read
+    its file sees it, and as one who may not."""
+    agenda = register.agenda_numbers(meeting)
+    documents = Document.objects.filter(meeting=meeting).exclude(state__in=DRAFT_STATES)
+    if kind:
+        documents = documents.filter(kind=kind)
     if question:
         documents = documents.filter(questions__acronym__iexact=question)
     if agenda_item == "none":
@@ -296,18 +354,21 @@ def list_documents(
         )
         .in_bulk([d.pk for d in page])
     )
-    rows = [full[d.pk] for d in page if d.pk in full]
-    readable = (
-        set(
-            permissions.documents_with_readable_files(
-                request.user, Document.objects.filter(pk__in=[d.pk for d in rows])
-            ).values_list("pk", flat=True)
-        )
-        if rows
-        else set()
-    )
-    items = [_summary(request, d, readable=d.pk in readable, agenda=agenda) for d in rows]
-    return {"items": items, "next": next_url}
+    slots = []
+    for d in page:
+        if d.pk in full:
+            item = _summary(request, full[d.pk], readable=True, agenda=agenda)
+            unreadable = {**item, "readable": False, "file_url": None}
+            slots.append((d.pk, _item_json(item), _item_json(unreadable)))
+    end = "], " + json.dumps({"next": next_url}, cls=NinjaJSONEncoder)[1:]
+    if not slots:
+        return register.Slotted(parts=['{"items": [' + end], slots=[])
+    return register.Slotted(parts=['{"items": [', *[", "] * (len(slots) - 1), end], slots=slots)
+
+
+def _item_json(item: dict) -> str:
+    """An item as the API writes it: checked against its schema, then encoded as ninja does."""
+    return json.dumps(DocumentSummary.model_validate(item).model_dump(), cls=NinjaJSONEncoder)
 
 
 @router.get(
