@@ -12,7 +12,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from plenary.documents.models import Document
 from plenary.groups.models import Body, Role
-from plenary.groups.permissions import has_role, is_chair, is_secretariat
+from plenary.groups.permissions import has_role, is_chair, is_secretariat, roles_held
 from plenary.meetings.models import Meeting
 from plenary.membership.models import Organization
 from plenary.registrations.models import Registration
@@ -34,11 +34,8 @@ def _secretariat_study_groups(user) -> Q:
     """Documents of the study groups where the person serves on the secretariat."""
     if user.is_superuser:
         return Q(pk__isnull=False)
-    served = list(
-        Role.objects.filter(person=user, name__in=Role.SECRETARIAT).values_list(
-            "body_id", flat=True
-        )
-    )
+    # The person's roles are read once per request (groups.permissions.roles_held).
+    served = [body_id for body_id, name in roles_held(user) if name in Role.SECRETARIAT]
     if not served:
         return Q(pk__in=[])
     return Q(study_group_id__in=served) | Q(study_group__parent_id__in=served)
@@ -58,28 +55,39 @@ def _invited_expert_meetings(user) -> Q:
     )
 
 
+def _member_of_every_study_group(user) -> bool:
+    """Member-only access that covers every study group (any member but an Associate)."""
+    if not user.has_member_access:
+        return False
+    organization = user.organization
+    return organization is None or organization.category != Organization.Category.ASSOCIATE
+
+
 def _member_study_groups(user) -> Q:
     """Documents the person's member-only access covers."""
     if not user.has_member_access:
         return Q(pk__in=[])
-    organization = user.organization
-    if organization is not None and organization.category == Organization.Category.ASSOCIATE:
-        return Q(study_group__in=organization.admitted_to.all())
-    return Q(pk__isnull=False)
+    if _member_of_every_study_group(user):
+        return Q(pk__isnull=False)
+    return Q(study_group__in=user.organization.admitted_to.all())
 
 
 def documents_with_readable_files(user, documents: QuerySet[Document]) -> QuerySet[Document]:
     """The documents among ``documents`` whose files the person may read: THE access rule."""
-    open_to_all = Q(state__in=PUBLISHED_STATES) & (
-        Q(is_public=True) | Q(kind=Document.Kind.COLLECTIVE_LETTER)
-    )
+    published_state = Q(state__in=PUBLISHED_STATES)
+    open_to_all = published_state & (Q(is_public=True) | Q(kind=Document.Kind.COLLECTIVE_LETTER))
     if user is None or not user.is_authenticated:
         return documents.filter(open_to_all)
-    published = Q(state__in=PUBLISHED_STATES) & (
-        _member_study_groups(user) | _invited_expert_meetings(user)
-    )
+    if _member_of_every_study_group(user):
+        # Every published file is theirs to read: the narrower grounds (open to all, invited
+        # expert) add nothing, and leaving them out keeps the query short to build and to run.
+        published = published_state
+    else:
+        published = open_to_all | (
+            published_state & (_member_study_groups(user) | _invited_expert_meetings(user))
+        )
     own = Q(submitted_by_id=user.pk)
-    return documents.filter(open_to_all | published | own | _secretariat_study_groups(user))
+    return documents.filter(published | own | _secretariat_study_groups(user))
 
 
 def can_read_document_file(user, document: Document) -> bool:
@@ -142,8 +150,11 @@ def can_submit_td(user, meeting: Meeting) -> bool:
     """Chairs, rapporteurs, editors and the secretariat of the study group submit draft TDs."""
     if user is None or not user.is_authenticated:
         return False
-    if user.is_superuser or has_role(user, meeting.body, TD_ROLES):
+    if user.is_superuser:
         return True
-    return Role.objects.filter(
-        person=user, name__in=TD_ROLES, body_id__in=_study_group_tree(meeting)
-    ).exists()
+    held = {body_id for body_id, name in roles_held(user) if name in TD_ROLES}
+    if not held:
+        return False  # most people hold no such role: no need to walk the study group's bodies
+    if has_role(user, meeting.body, TD_ROLES):
+        return True
+    return not held.isdisjoint(_study_group_tree(meeting))

@@ -9,12 +9,18 @@ import pytest
 from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.exceptions import Resolver404
 
 from plenary.accounts.models import User
 from plenary.documents.models import Document
-from plenary.documents.permissions import can_read_document_file, documents_with_readable_files
+from plenary.documents.permissions import (
+    can_read_document_file,
+    can_submit_td,
+    documents_with_readable_files,
+)
 from plenary.meetings.models import Meeting
 from plenary.registrations.models import Registration
 
@@ -106,6 +112,19 @@ def test_the_rule_and_its_query_form_agree(posted, outsider, academic, associate
         as_set = set(documents_with_readable_files(person, Document.objects.all()))
         user = person if person is not None else _anonymous()
         assert (posted in as_set) == can_read_document_file(user, posted)
+
+
+def test_the_rule_costs_a_member_one_query_besides_their_roles(posted, academic, next_meeting):
+    """The rule is asked on every register page and download: for a member of every study group
+    it is the documents' query alone (the roles are read once per request, and no role means no
+    walk of the study group's bodies for the TD button)."""
+    person = User.objects.select_related("organization").get(pk=academic.pk)
+    with CaptureQueriesContext(connection) as captured:
+        readable = list(documents_with_readable_files(person, Document.objects.all()))
+        may_submit = can_submit_td(person, next_meeting)
+    assert posted in readable and not may_submit
+    tables = [q["sql"].split(" FROM ", 1)[1].split()[0] for q in captured.captured_queries]
+    assert tables == ['"groups_role"', '"documents_document"'], tables
 
 
 def _anonymous():
