@@ -1,10 +1,22 @@
 """Fixtures shared by every test of the project: the demo data and the people tests act as."""
 
 import pytest
+from django.core.cache import caches
 
 from plenary.accounts.models import User
 from plenary.core.demo import DEMO_MEETING, NEXT_MEETING, load_demo
 from plenary.meetings.models import Meeting
+
+
+@pytest.fixture(autouse=True)
+def _empty_caches():
+    """Each test starts with empty caches: kept register pages, sessions, rate-limit counts (the
+    database starts again in each test; what a cache kept of the last one must not leak in)."""
+    for cache in caches.all():
+        cache.clear()
+    yield
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -208,14 +208,40 @@ STORAGES = {
 }
 
 REDIS_URL = env_str("REDIS_URL")
+# Two caches: "default" holds many small entries (the API's rate-limit counters, signed-in
+# sessions in front of their table); "pages" holds few large ones (a register page is about 100 KB)
+# and is bounded by count, so that many readers' sessions never push the register out and the
+# register's pages never grow the process without bound. With REDIS_URL both are shared by every
+# server process; without it each process keeps its own in memory, which suits the one-process
+# default.
 if REDIS_URL:
-    # Shared by every server process: the API's rate-limit counters live here.
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-        }
+        },
+        "pages": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "pages",
+        },
     }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "plenary-default",
+            "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 20000, minimum=100)},
+        },
+        "pages": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "plenary-pages",
+            "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_MAX_ENTRIES", 500, minimum=10)},
+        },
+    }
+# A session is read from the cache, and from its table only when the cache has lost it; every
+# write goes to both, so a restart or a full cache signs nobody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # The live rooms do not use a channel layer: plenary/live/broadcast.py publishes each event once
 # per process (through Redis pub/sub when REDIS_URL is set) and writes it to the local sockets.

@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from django.contrib.admin.models import LogEntry
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.exceptions import ImproperlyConfigured
 from django.core.paginator import Page, Paginator
 from django.db import connection
@@ -193,6 +193,7 @@ def cached(key: str | None, build: Callable[[], Slotted]) -> Slotted:
     """The entry under ``key``, built and kept if missing (no key: built for this request)."""
     if key is None:
         return build()
+    cache = caches["pages"]
     entry = cache.get(key)
     if entry is None:
         entry = build()

@@ -3,8 +3,6 @@ page after every write, and each reader's file links from the one kept table."""
 
 from unittest import mock
 
-import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -15,14 +13,6 @@ from plenary.meetings.models import Meeting
 from plenary.meetings.services.agenda import agenda_item_move
 
 from .conftest import bulk_posted_contributions, filled, register_contribution, upload
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    """Each test starts with no register kept (the database's ids start again in each test)."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _queries(client, url, **query) -> tuple[int, str]:
