@@ -151,8 +151,8 @@ LOGOUT_REDIRECT_URL = "home"
 # Accounts (django-allauth): sign in with an e-mail address, no username; a new account must
 # verify its address before it can sign in; failed sign-ins are rate-limited per IP and address.
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "plenary.accounts.backends.PasswordBackend",
+    "plenary.accounts.backends.AccountBackend",
 ]
 ACCOUNT_ADAPTER = "plenary.accounts.adapter.AccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
