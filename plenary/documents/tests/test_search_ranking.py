@@ -1,0 +1,169 @@
+"""Search at scale: ranking bounded to the newest matches, snippets for the page alone, and the
+access rule unchanged wherever a hit falls (ranked or past the ranked ones)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from plenary.documents import search, services
+from plenary.documents.models import Document
+
+from .test_search import SECRET, posted  # noqa: F401 - the fixture
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+def _register(meeting, person, title, abstract="") -> Document:
+    return services.contribution_register(
+        meeting=meeting,
+        actor=person,
+        title=title,
+        source="Demo Sector Member Telecom",
+        abstract=abstract,
+    )
+
+
+@pytest.fixture
+def five(next_meeting, delegate, committed) -> list[Document]:
+    """Five documents with the same word, oldest first; the oldest has it in its title (the
+    best match), the others only in their abstracts."""
+    with committed():
+        documents = [_register(next_meeting, delegate, "Quollnet signalling requirements")]
+        for n in range(4):
+            documents.append(
+                _register(
+                    next_meeting,
+                    delegate,
+                    f"Study part {n}",
+                    abstract=f"Part {n} mentions the quollnet procedure once.",
+                )
+            )
+    return documents
+
+
+def test_a_query_ranks_every_match_when_there_are_few(five, delegate):
+    results = search.search_documents(delegate, "quollnet")
+    hits = results[0:10]
+    assert results.count() == 5
+    assert hits[0].document == five[0]  # the title's match, although the oldest
+    assert all(hit.rank < search.UNRANKED for hit in hits)
+
+
+def test_past_the_ranked_matches_the_older_ones_follow_newest_first(five, delegate, monkeypatch):
+    monkeypatch.setattr(search, "RANKED_MATCHES", 3)
+    results = search.search_documents(delegate, "quollnet")
+    hits = results[0:5]
+    assert results.count() == 5
+    # The three newest, ranked; then the two older ones, newest first and unranked: the
+    # oldest is the best match, but a word this common ranks only its newest documents.
+    assert {hit.document for hit in hits[:3]} == set(five[2:])
+    assert all(hit.rank < search.UNRANKED for hit in hits[:3])
+    assert [hit.document for hit in hits[3:]] == [five[1], five[0]]
+    assert [hit.rank for hit in hits[3:]] == [search.UNRANKED, search.UNRANKED]
+    # Pages put together give the same order, whatever their bounds.
+    again = search.search_documents(delegate, "quollnet")
+    assert [h.document for h in again[0:2] + again[2:4] + again[4:5]] == [h.document for h in hits]
+
+
+def test_the_snippets_are_made_for_the_page_alone(five, delegate, monkeypatch):
+    quoted: list[int] = []
+    for backend in (search._Fts5, search._TsVector):
+        original = backend.snippets
+
+        def recording(self, ids, *, readable, original=original):
+            quoted.extend(ids)
+            return original(self, ids, readable=readable)
+
+        monkeypatch.setattr(backend, "snippets", recording)
+    results = search.search_documents(delegate, "quollnet")
+    hits = results[1:3]
+    assert len(hits) == 2 and all("<mark>" in hit.snippet for hit in hits)
+    assert sorted(quoted) == sorted(hit.document.pk for hit in hits)
+
+
+@pytest.mark.parametrize("who", ["anonymous", "outsider"])
+def test_past_the_ranked_matches_an_outsider_still_sees_no_file_text(
+    posted,  # noqa: F811
+    next_meeting,
+    delegate,
+    outsider,
+    committed,
+    monkeypatch,
+    who,
+):
+    monkeypatch.setattr(search, "RANKED_MATCHES", 1)
+    with committed():
+        newer = _register(next_meeting, delegate, "Cooperative controllers, a survey")
+    user = outsider if who == "outsider" else None
+    results = search.search_documents(user, "cooperative")
+    hits = results[0:5]
+    assert results.count() == 2
+    assert [hit.document for hit in hits] == [newer, posted]
+    assert hits[1].rank == search.UNRANKED
+    assert not hits[1].from_file
+    assert SECRET not in hits[1].snippet and "zebra" not in hits[1].snippet.lower()
+    assert search.search_documents(user, SECRET).count() == 0
+    assert search.search_documents(user, SECRET)[0:5] == []
+
+
+def test_a_member_finds_the_file_text_past_the_ranked_matches(
+    posted,  # noqa: F811
+    next_meeting,
+    delegate,
+    academic,
+    committed,
+    monkeypatch,
+):
+    monkeypatch.setattr(search, "RANKED_MATCHES", 1)
+    with committed():
+        _register(next_meeting, delegate, "Cooperative controllers, a survey")
+    results = search.search_documents(academic, "cooperative")
+    older = results[1:2]
+    assert [hit.document for hit in older] == [posted]
+    assert older[0].from_file is False or "<mark>" in older[0].snippet
+    [hit] = search.search_documents(academic, SECRET)[0:5]
+    assert hit.document == posted and hit.from_file
+    assert f"<mark>{SECRET}</mark>" in hit.snippet
+
+
+def test_a_changed_title_is_searched_in_place_of_the_old_one(five, delegate):
+    document = five[0]
+    Document.objects.filter(pk=document.pk).update(title="Numbatroute signalling requirements")
+    search.index_document(document.pk)
+    assert [h.document for h in search.search_documents(delegate, "numbatroute")[0:5]] == [document]
+    assert document not in [h.document for h in search.search_documents(None, "quollnet")[0:9]]
+    assert search.search_documents(None, "quollnet").count() == 4
+
+
+def test_the_api_search_takes_a_constant_number_of_queries(
+    client, next_meeting, delegate, committed
+):
+    def add(count, start):
+        with committed():
+            for n in range(start, start + count):
+                _register(next_meeting, delegate, f"Tapirlink item {n}")
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as context:
+            response = client.get(reverse("api-v1:search"), {"q": "tapirlink", "limit": 10})
+        assert response.status_code == 200
+        return len(context)
+
+    add(2, 0)
+    few = queries()
+    add(18, 2)
+    assert queries() == few
+
+
+def test_a_deleted_document_is_no_hit(five, delegate):
+    gone = five[-1]
+    Document.objects.filter(pk=gone.pk).delete()
+    assert gone.pk not in [
+        h.document.pk for h in search.search_documents(delegate, "quollnet")[0:9]
+    ]
+    search.index_document(gone.pk)  # what reindexing does for a document that is no more
+    assert search.search_documents(delegate, "quollnet").count() == 4
