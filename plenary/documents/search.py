@@ -479,6 +479,36 @@ class SearchResults:
         return hits
 
 
+class Listed:
+    """What the search page lists: the ranked candidates of a SearchResults (a Paginator's
+    object_list), with ``more`` when the query matched more documents than it ranks.
+
+    The page says "more than N found" rather than counting every match of a word found in most
+    of the archive, which would cost an access look-up for each; the API pages through all of
+    them by cursor.
+    """
+
+    def __init__(self, results: SearchResults):
+        self.results = results
+        if results.searchable:
+            candidates, self.more = results._candidates()
+            self.total = len(candidates)
+        else:
+            self.total, self.more = 0, False
+
+    def count(self) -> int:
+        return self.total
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __getitem__(self, key: slice) -> list[Hit]:
+        if not isinstance(key, slice) or key.step is not None:
+            raise TypeError("search results are read a page (a slice) at a time")
+        stop = min(key.stop if key.stop is not None else self.total, self.total)
+        return self.results[slice(key.start, stop)]
+
+
 def _json_ids(ids: Iterable[int]) -> str:
     return json.dumps(list(ids))
 

@@ -159,12 +159,18 @@ def meeting_zip(request, slug):
 def search_page(request):
     """Full-text search over titles, abstracts and, where the person may read them, files."""
     text = request.GET.get("q", "").strip()[:200]
-    results = search.search_documents(request.user, text)
-    page = Paginator(results, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+    listed = search.Listed(search.search_documents(request.user, text))
+    page = Paginator(listed, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "documents/search.html",
-        {"q": text, "page": page, "hits": page.object_list, "count": page.paginator.count},
+        {
+            "q": text,
+            "page": page,
+            "hits": page.object_list,
+            "count": listed.total,
+            "more": listed.more,
+        },
     )
 
 

@@ -167,3 +167,23 @@ def test_a_deleted_document_is_no_hit(five, delegate):
     ]
     search.index_document(gone.pk)  # what reindexing does for a document that is no more
     assert search.search_documents(delegate, "quollnet").count() == 4
+
+
+def test_the_page_lists_the_ranked_matches_and_says_more_were_found(
+    client, five, delegate, monkeypatch
+):
+    monkeypatch.setattr(search, "RANKED_MATCHES", 3)
+    monkeypatch.setattr("plenary.documents.views.SEARCH_PAGE_SIZE", 2)
+    client.force_login(delegate)
+    first = client.get(reverse("documents:search"), {"q": "quollnet"}).content.decode()
+    assert "More than 3 documents found: the 3 newest are listed" in first
+    assert "Page 1 of 2" in first
+    second = client.get(reverse("documents:search"), {"q": "quollnet", "page": 2})
+    listed = [hit.document for hit in second.context["hits"]]
+    assert len(listed) == 1 and listed[0] in five[2:]  # the older two are not listed
+
+
+def test_the_page_counts_exactly_when_every_match_is_ranked(client, five, delegate):
+    client.force_login(delegate)
+    page = client.get(reverse("documents:search"), {"q": "quollnet"}).content.decode()
+    assert "5 documents found" in page and "More than" not in page
