@@ -129,7 +129,9 @@ def _databases() -> dict:
             "timeout": 20,
             "init_command": (
                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
-                "PRAGMA busy_timeout=20000; PRAGMA cache_size=-20000;"
+                "PRAGMA busy_timeout=20000; PRAGMA cache_size=-20000; "
+                # Reads go through the OS's page cache instead of copies into SQLite's own.
+                "PRAGMA mmap_size=268435456;"
             ),
         }
     elif engine not in ("django.db.backends.postgresql",):
