@@ -254,7 +254,16 @@ def _index(document_ids: list[int]) -> dict[int, DocumentText]:
         entries[document.pk] = DocumentText(
             document=document, revision_id=revision_id, text=text, indexed_at=now
         )
+    # A transaction of its own, not a savepoint in a caller's (whose commit keeps its durability).
+    own_transaction = not connection.in_atomic_block
     with transaction.atomic():
+        if connection.vendor == "postgresql" and own_transaction:
+            # The index is derived data (reindex_all rebuilds it): its transaction need not wait
+            # for the disk. PostgreSQL flushes commits in order, so the next ordinary commit (the
+            # task's own end, say) makes it durable; a crash before that loses an index entry,
+            # never the document.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
         DocumentText.objects.bulk_create(
             list(entries.values()),
             update_conflicts=True,

@@ -7,7 +7,7 @@ import zipfile
 
 import docx
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from docx.enum.text import WD_BREAK
 from docx.oxml.ns import qn
@@ -125,3 +125,25 @@ def test_the_fts5_queries_build_no_access_list_of_the_archive(posted_for_plan, d
 def posted_for_plan(media, next_meeting, delegate, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):  # indexed
         return register_contribution(next_meeting, delegate)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_index_entry_of_its_own_commits_without_waiting_for_the_disk_on_postgresql(
+    next_meeting, delegate, django_capture_on_commit_callbacks
+):
+    """The index is derived data: on PostgreSQL its own transaction commits asynchronously; inside
+    a caller's transaction it leaves the caller's durability alone. Either way it is written."""
+    with django_capture_on_commit_callbacks(execute=False):
+        document = register_contribution(next_meeting, delegate, title="On wombatrouting")
+    with CaptureQueriesContext(connection) as own:
+        assert search.index_documents([document.pk]) == 1
+    with CaptureQueriesContext(connection) as nested, transaction.atomic():
+        assert search.index_documents([document.pk]) == 1
+    asynchronous = "SET LOCAL synchronous_commit TO OFF"
+    assert (asynchronous in [q["sql"] for q in own.captured_queries]) is (
+        connection.vendor == "postgresql"
+    )
+    assert asynchronous not in [q["sql"] for q in nested.captured_queries]
+    assert [h.document.pk for h in search.search_documents(delegate, "wombatrouting")[0:5]] == [
+        document.pk
+    ]
