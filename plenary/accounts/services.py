@@ -1,7 +1,7 @@
 """Writes about accounts: the profile, and requests to join an organization.
 
-E-mails about a request are queued with core.tasks.enqueue_on_commit, so nothing is sent for a change
-that was rolled back.
+E-mails about a request are queued with core.tasks.enqueue_on_commit, so nothing is sent for a
+change that was rolled back.
 """
 
 from django.core.exceptions import PermissionDenied
