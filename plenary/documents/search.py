@@ -380,21 +380,6 @@ def _hidden_meetings(user) -> QuerySet[Meeting]:
     return Meeting.objects.exclude(pk__in=meetings_visible_to(user))
 
 
-# Up to this many readable documents are passed to a query as a list (see _Fts5).
-FEW_READABLE = 2000
-
-
-def _few_readable(user, readable) -> list[int] | None:
-    """The documents whose files the person may read, as a list, when they are few: for people
-    without member-only access (the anonymous, outsiders, invited experts), whose readable
-    documents are those open to all and their own meetings'. None for the others, and when the
-    list would be long."""
-    if user is not None and user.is_authenticated and user.has_member_access:
-        return None
-    ids = [row["pk"] for row in readable[: FEW_READABLE + 1]]
-    return ids if len(ids) <= FEW_READABLE else None
-
-
 def _hidden_ids(user) -> list[int]:
     """The documents the person may not find even by their metadata: drafts, and those of
     meetings hidden to them. A short list found through indexes, where the documents they may
@@ -553,16 +538,11 @@ class _Fts5:
         # Every word somewhere, but not every word in the metadata: found by the file's text.
         self.file_only_match = f"({self.match}) NOT ({self.metadata_match})"
         self.hidden = _json_ids(_hidden_ids(user))
-        readable = documents_with_readable_files(user, Document.objects.order_by()).values("pk")
-        few = _few_readable(user, readable)
-        if few is not None:
-            # Someone without member-only access reads the files of a few documents (those
-            # open to all, a meeting's as an invited expert): the list, probed once per query,
-            # costs less than a look-up for each document a common word finds by its text.
-            self.readable_sql = "+{table}.rowid IN (SELECT value FROM json_each(%s))"
-            self.readable_params = [_json_ids(few)]
-            return
-        readable_sql, self.readable_params = readable.query.sql_with_params()
+        readable_sql, self.readable_params = (
+            documents_with_readable_files(user, Document.objects.order_by())
+            .values("pk")
+            .query.sql_with_params()
+        )
         # Compiled SQL only; every value is a parameter.
         self.readable_sql = (
             f"EXISTS (SELECT 1 FROM ({readable_sql}) AS r "  # noqa: S608
