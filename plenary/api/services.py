@@ -5,11 +5,12 @@ import hashlib
 import secrets
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from plenary.accounts.models import User
 from plenary.api.models import ApiToken
+from plenary.core.db import unflushed_transaction
 
 # Recognisable in logs and by secret scanners; the rest is 256 bits from the OS's generator.
 TOKEN_MARK = "pln_"
@@ -83,12 +84,6 @@ def _note_use(token: ApiToken, now: dt.datetime) -> None:
     for the disk (asynchronous commit: a crash may lose the last instants, never corrupt
     anything), instead of making the request wait for a flush of its own before its real work.
     """
-    update = ApiToken.objects.filter(pk=token.pk)
-    if connection.vendor == "postgresql" and not connection.in_atomic_block:
-        with transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit TO OFF")
-            update.update(last_used_at=now)
-    else:
-        update.update(last_used_at=now)
+    with unflushed_transaction():
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     token.last_used_at = now

@@ -63,12 +63,10 @@ def _member_of_every_study_group(user) -> bool:
     return organization is None or organization.category != Organization.Category.ASSOCIATE
 
 
-def _member_study_groups(user) -> Q:
-    """Documents the person's member-only access covers."""
+def _associate_study_groups(user) -> Q:
+    """Documents an Associate's member-only access covers: its admitted study groups'."""
     if not user.has_member_access:
         return Q(pk__in=[])
-    if _member_of_every_study_group(user):
-        return Q(pk__isnull=False)
     return Q(study_group__in=user.organization.admitted_to.all())
 
 
@@ -84,7 +82,7 @@ def documents_with_readable_files(user, documents: QuerySet[Document]) -> QueryS
         published = published_state
     else:
         published = open_to_all | (
-            published_state & (_member_study_groups(user) | _invited_expert_meetings(user))
+            published_state & (_associate_study_groups(user) | _invited_expert_meetings(user))
         )
     own = Q(submitted_by_id=user.pk)
     return documents.filter(published | own | _secretariat_study_groups(user))

@@ -32,7 +32,7 @@ from django.contrib.postgres.search import (
     SearchRank,
 )
 from django.core.files.storage import default_storage
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import (
     Case,
     F,
@@ -47,6 +47,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from lxml import etree
 
+from plenary.core.db import unflushed_transaction
 from plenary.documents.models import Document, DocumentText, Revision
 from plenary.documents.permissions import documents_with_readable_files
 from plenary.meetings.models import Meeting
@@ -254,16 +255,8 @@ def _index(document_ids: list[int]) -> dict[int, DocumentText]:
         entries[document.pk] = DocumentText(
             document=document, revision_id=revision_id, text=text, indexed_at=now
         )
-    # A transaction of its own, not a savepoint in a caller's (whose commit keeps its durability).
-    own_transaction = not connection.in_atomic_block
-    with transaction.atomic():
-        if connection.vendor == "postgresql" and own_transaction:
-            # The index is derived data (reindex_all rebuilds it): its transaction need not wait
-            # for the disk. PostgreSQL flushes commits in order, so the next ordinary commit (the
-            # task's own end, say) makes it durable; a crash before that loses an index entry,
-            # never the document.
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+    # The index is derived data (reindex_all rebuilds it): its commit need not wait for the disk.
+    with unflushed_transaction():
         DocumentText.objects.bulk_create(
             list(entries.values()),
             update_conflicts=True,
@@ -429,6 +422,13 @@ class SearchResults:
             self._newest = self.backend.newest(0, RANKED_MATCHES + 1)
         return self._newest[:RANKED_MATCHES], len(self._newest) > RANKED_MATCHES
 
+    def ranked_count(self) -> tuple[int, bool]:
+        """How many matches are ranked, and whether older ones follow them unranked."""
+        if not self.searchable:
+            return 0, False
+        candidates, more = self._candidates()
+        return len(candidates), more
+
     def count(self) -> int:
         if self._count is None:
             if not self.searchable:
@@ -499,11 +499,7 @@ class Listed:
 
     def __init__(self, results: SearchResults):
         self.results = results
-        if results.searchable:
-            candidates, self.more = results._candidates()
-            self.total = len(candidates)
-        else:
-            self.total, self.more = 0, False
+        self.total, self.more = results.ranked_count()
 
     def count(self) -> int:
         return self.total

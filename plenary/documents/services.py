@@ -103,6 +103,28 @@ def _queue_indexing(document: Document) -> None:
     enqueue_on_commit(tasks.index_document, document.pk)
 
 
+def revision_create(
+    *,
+    document: Document,
+    stored: files.StoredFile,
+    by: User,
+    number: int = 0,
+    language: str = Revision.Language.ENGLISH,
+) -> Revision:
+    """A revision of the document holding a file stored by files.store_upload."""
+    return Revision.objects.create(
+        document=document,
+        number=number,
+        language=language,
+        storage_name=stored.storage_name,
+        original_name=stored.original_name,
+        size=stored.size,
+        sha256=stored.sha256,
+        content_type=stored.content_type,
+        uploaded_by=by,
+    )
+
+
 # Contributions ---------------------------------------------------------------------------------
 
 
@@ -294,16 +316,12 @@ def _revision_record(
     if document.state == Document.State.WITHDRAWN:
         raise DocumentRefused(f"{document.display_number} was withdrawn.")
     now = now or timezone.now()
-    revision = Revision.objects.create(
+    revision = revision_create(
         document=document,
+        stored=stored,
+        by=actor,
         number=_revision_slot(document, language),
         language=language,
-        storage_name=stored.storage_name,
-        original_name=stored.original_name,
-        size=stored.size,
-        sha256=stored.sha256,
-        content_type=stored.content_type,
-        uploaded_by=actor,
     )
     fields = ["current_revision", "state"]
     current = document.current_revision
@@ -545,16 +563,7 @@ def _td_record(
     document.questions.set(questions)
     if liaison:
         LiaisonDetails.objects.create(document=document, **liaison)
-    revision = Revision.objects.create(
-        document=document,
-        number=0,
-        storage_name=stored.storage_name,
-        original_name=stored.original_name,
-        size=stored.size,
-        sha256=stored.sha256,
-        content_type=stored.content_type,
-        uploaded_by=actor,
-    )
+    revision = revision_create(document=document, stored=stored, by=actor)
     document.current_revision = revision
     document.save(update_fields=["current_revision"])
     _record(document, DocumentEvent.Type.SUBMITTED, actor, stored.original_name)
@@ -713,16 +722,7 @@ def _td_resubmit_record(
     if stored is not None:
         replaced = list(document.revisions.all())
         document.revisions.all().delete()
-        revision = Revision.objects.create(
-            document=document,
-            number=0,
-            storage_name=stored.storage_name,
-            original_name=stored.original_name,
-            size=stored.size,
-            sha256=stored.sha256,
-            content_type=stored.content_type,
-            uploaded_by=actor,
-        )
+        revision = revision_create(document=document, stored=stored, by=actor)
         document.current_revision = revision
         old_names = ", ".join(r.original_name for r in replaced) or "none"
         detail.append(f"new file {stored.original_name} (replaces {old_names})")

@@ -9,6 +9,16 @@ from plenary.meetings.models import Meeting
 from plenary.membership.models import Organization
 from plenary.registrations.models import Registration
 
+
+def meetings_for_registering() -> QuerySet[Meeting]:
+    """Meetings with what registering reads about them, in two queries however often it is
+    asked: the body and that body's parent, and the deadline overrides (the deadlines are
+    computed several times: for the page, the refusal, the service). Bodies further up are read
+    only for a person who holds a role somewhere (groups.permissions.has_role): most hold none,
+    and each level joined costs more to build than the row it reads."""
+    return Meeting.objects.select_related("body__parent").prefetch_related("deadline_overrides")
+
+
 EXPORT_HEADER = [
     "Name",
     "E-mail",

@@ -43,14 +43,7 @@ State = Registration.State
 def _meeting(request, slug: str, *, registering: bool = False) -> Meeting:
     meetings = Meeting.objects.select_related("body__parent")
     if registering:
-        # What registering reads about the meeting, in two queries however often it is asked:
-        # its body and that body's parent, and the deadline overrides (the deadlines are computed
-        # several times: for the page, the refusal, the service). Bodies further up are read only
-        # for a person who holds a role somewhere (groups.permissions.has_role): most hold none,
-        # and each level joined costs more to build than the row it reads.
-        meetings = Meeting.objects.select_related("body__parent").prefetch_related(
-            "deadline_overrides"
-        )
+        meetings = selectors.meetings_for_registering()
     meeting = get_object_or_404(meetings, slug=slug)
     if not can_view_meeting(request.user, meeting):
         raise Http404("No meeting matches the given query.")

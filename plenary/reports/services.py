@@ -16,7 +16,7 @@ from plenary.accounts.models import User
 from plenary.core.tasks import enqueue_on_commit
 from plenary.documents import files, numbering, tasks
 from plenary.documents import services as documents
-from plenary.documents.models import Document, DocumentEvent, Revision
+from plenary.documents.models import Document, DocumentEvent
 from plenary.meetings.models import AgendaItem, Meeting
 from plenary.reports import content, selectors
 from plenary.reports.models import ItemSummary, MeetingReport, ReportEvent
@@ -178,16 +178,7 @@ def report_publish(*, meeting: Meeting, by: User) -> MeetingReport:
                 posted_at=now,
                 submitted_by=by,
             )
-            revision = Revision.objects.create(
-                document=document,
-                number=0,
-                storage_name=stored.storage_name,
-                original_name=stored.original_name,
-                size=stored.size,
-                sha256=stored.sha256,
-                content_type=stored.content_type,
-                uploaded_by=by,
-            )
+            revision = documents.revision_create(document=document, stored=stored, by=by)
             document.current_revision = revision
             document.save(update_fields=["current_revision"])
             for type_, detail in (

@@ -23,7 +23,7 @@ from plenary.api.schemas import ReasonIn, RegisterIn, RegistrationOut, Registrat
 from plenary.meetings.models import Meeting
 from plenary.meetings.permissions import can_view_meeting
 from plenary.meetings.selectors import deadline_passed
-from plenary.registrations import services
+from plenary.registrations import selectors, services
 from plenary.registrations.forms import ReasonForm
 from plenary.registrations.models import Registration, RegistrationEvent
 from plenary.registrations.permissions import (
@@ -75,14 +75,7 @@ def _refused(error: services.RegistrationError) -> ApiError:
 def _meeting(request: HttpRequest, slug: str, *, registering: bool = False) -> Meeting:
     meetings = Meeting.objects.select_related("body__parent")
     if registering:
-        # What registering reads about the meeting, in two queries however often it is asked:
-        # its body and that body's parent, and the deadline overrides (the deadlines are computed
-        # several times: for the page, the refusal, the service). Bodies further up are read only
-        # for a person who holds a role somewhere (groups.permissions.has_role): most hold none,
-        # and each level joined costs more to build than the row it reads.
-        meetings = Meeting.objects.select_related("body__parent").prefetch_related(
-            "deadline_overrides"
-        )
+        meetings = selectors.meetings_for_registering()
     meeting = meetings.filter(slug=slug).first()
     if meeting is None or not can_view_meeting(request.user, meeting):
         raise NotFound("No meeting matches that slug.")
