@@ -9,7 +9,7 @@ from plenary.decisions.models import Decision, WorkItem
 from plenary.documents.models import Document
 from plenary.groups.models import Body
 from plenary.meetings.models import AgendaItem, Meeting
-from plenary.meetings.services.agenda import agenda_rows
+from plenary.meetings.selectors import agenda_rows
 
 
 def questions_of(study_group: Body):

@@ -16,7 +16,7 @@ from plenary.documents.models import LiaisonDetails
 from plenary.documents.permissions import can_manage_documents
 from plenary.meetings.models import Meeting
 from plenary.meetings.permissions import can_view_meeting
-from plenary.meetings.services.agenda import agenda_rows
+from plenary.meetings.selectors import agenda_rows
 
 ADDRESSEES = "One addressee per line, e.g. ITU-T SG13."
 

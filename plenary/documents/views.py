@@ -26,8 +26,7 @@ from plenary.documents.forms import (
 from plenary.documents.models import Document, Revision
 from plenary.meetings.models import Meeting
 from plenary.meetings.permissions import can_view_meeting
-from plenary.meetings.selectors import meeting_deadlines
-from plenary.meetings.services.agenda import agenda_rows
+from plenary.meetings.selectors import agenda_rows, meeting_deadlines
 
 SEARCH_PAGE_SIZE = 20
 REFUSALS = (services.DocumentRefused, files.UploadRefused)

@@ -7,8 +7,7 @@ from django.conf import settings
 from plenary.groups.models import Body, Role
 from plenary.letters.models import LetterDetails, LetterTemplate
 from plenary.meetings.models import Meeting, PlanVersion
-from plenary.meetings.selectors import meeting_deadlines
-from plenary.meetings.services.agenda import plan_shown
+from plenary.meetings.selectors import meeting_deadlines, plan_shown
 
 
 class LetterTemplateMissing(LookupError):

@@ -8,7 +8,7 @@ from django.db import transaction
 from plenary.accounts.models import User
 from plenary.decisions.models import Decision
 from plenary.live.models import Attendance, ChatMessage, FloorRequest, Intervention, Room
-from plenary.meetings.services.agenda import agenda_rows
+from plenary.meetings.selectors import agenda_rows
 from plenary.registrations.models import Registration
 
 CHAT_HISTORY = 200

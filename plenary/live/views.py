@@ -14,7 +14,7 @@ from plenary.live.permissions import can_chair_room, can_enter_room, can_export_
 from plenary.live.selectors import attendance_rows, room_snapshot
 from plenary.live.services import room_current, room_of_session, session_param
 from plenary.meetings.permissions import meetings_visible_to
-from plenary.meetings.services.agenda import agenda_rows
+from plenary.meetings.selectors import agenda_rows
 
 
 def _meeting(request, slug):

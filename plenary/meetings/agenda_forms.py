@@ -3,7 +3,8 @@
 from django import forms
 
 from plenary.meetings.models import AgendaItem, Meeting
-from plenary.meetings.services.agenda import DIRECTIONS, agenda_rows
+from plenary.meetings.selectors import agenda_rows
+from plenary.meetings.services.agenda import DIRECTIONS
 
 
 class AgendaItemForm(forms.Form):

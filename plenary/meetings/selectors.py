@@ -1,14 +1,24 @@
-"""Reads about meetings that need the database; the rules themselves live in deadlines.py."""
+"""Reads about meetings: deadlines (the rules themselves live in deadlines.py), and the agenda and
+time plan (numbering, the snapshots a published version stores, what a viewer is shown). The
+writes that edit and publish the plans are in services/agenda.py.
+"""
 
 import dataclasses
 import datetime
+from typing import Any
 
 from django.utils import timezone
 
 from plenary.groups.models import Body, Role
 from plenary.meetings import deadlines
 from plenary.meetings.deadlines import Deadline, Policy, UnknownPolicy
-from plenary.meetings.models import DeadlinePolicy, Meeting
+from plenary.meetings.models import (
+    AgendaItem,
+    DeadlinePolicy,
+    Meeting,
+    PlanVersion,
+    TimePlanSlot,
+)
 
 
 def policy_named(name: str) -> Policy:
@@ -84,3 +94,180 @@ def secretariat_bodies(user) -> list[Body]:
         return False
 
     return [body for body in bodies if served_here(body.pk)]
+
+
+@dataclasses.dataclass(frozen=True)
+class AgendaRow:
+    """One line of a numbered agenda: an item (or a snapshot entry) with its number and depth."""
+
+    number: str
+    depth: int
+    title: str
+    description: str = ""
+    item: AgendaItem | None = None
+    first: bool = False
+    last: bool = False
+    has_children: bool = False
+
+    @property
+    def pk(self) -> int | None:
+        return self.item.pk if self.item else None
+
+
+def agenda_rows(items) -> list[AgendaRow]:
+    """The items in reading order, numbered 1, 2, 2.1 from their positions among siblings."""
+    children: dict[int | None, list[AgendaItem]] = {}
+    for item in items:
+        children.setdefault(item.parent_id, []).append(item)
+    for siblings in children.values():
+        siblings.sort(key=lambda i: i.position)
+    rows: list[AgendaRow] = []
+
+    def walk(parent_id: int | None, prefix: str, depth: int) -> None:
+        siblings = children.get(parent_id, [])
+        for index, item in enumerate(siblings, start=1):
+            number = f"{prefix}{index}"
+            rows.append(
+                AgendaRow(
+                    number,
+                    depth,
+                    item.title,
+                    item.description,
+                    item,
+                    first=index == 1,
+                    last=index == len(siblings),
+                    has_children=item.pk in children,
+                )
+            )
+            walk(item.pk, f"{number}.", depth + 1)
+
+    walk(None, "", 0)
+    return rows
+
+
+def agenda_snapshot(meeting: Meeting, rows: list[AgendaRow] | None = None) -> list[dict[str, Any]]:
+    """The working copy of the agenda as a version stores it: number, depth, title, description."""
+    if rows is None:
+        rows = agenda_rows(meeting.agenda_items.all())
+    return [
+        {"number": r.number, "depth": r.depth, "title": r.title, "description": r.description}
+        for r in rows
+    ]
+
+
+def time_plan_snapshot(
+    meeting: Meeting, slots: list[TimePlanSlot] | None = None
+) -> list[dict[str, Any]]:
+    """The working copy of the time plan as a version stores it (wall-clock, meeting's zone)."""
+    if slots is None:
+        slots = list(meeting.slots.all())
+    return [
+        {
+            "date": slot.date.isoformat(),
+            "start": slot.start.strftime("%H:%M"),
+            "end": slot.end.strftime("%H:%M"),
+            "title": slot.title,
+            "session_key": slot.session_key,
+            "room": slot.room,
+        }
+        for slot in slots
+    ]
+
+
+def rows_from_snapshot(snapshot: list[dict[str, Any]]) -> list[AgendaRow]:
+    """The rows of a published agenda version."""
+    return [
+        AgendaRow(e["number"], e["depth"], e["title"], e.get("description", "")) for e in snapshot
+    ]
+
+
+def slots_from_snapshot(meeting: Meeting, snapshot: list[dict[str, Any]]) -> list[TimePlanSlot]:
+    """The slots of a published time-plan version: unsaved objects that render like saved ones."""
+    return [
+        TimePlanSlot(
+            meeting=meeting,
+            date=datetime.date.fromisoformat(e["date"]),
+            start=datetime.time.fromisoformat(e["start"]),
+            end=datetime.time.fromisoformat(e["end"]),
+            title=e["title"],
+            session_key=e.get("session_key", ""),
+            room=e.get("room", ""),
+        )
+        for e in snapshot
+    ]
+
+
+def latest_version(meeting: Meeting, kind: str) -> PlanVersion | None:
+    """The last published version of the meeting's agenda or time plan, if any."""
+    return (
+        PlanVersion.objects.filter(meeting=meeting, kind=kind)
+        .select_related("published_by")
+        .order_by("-number")
+        .first()
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class PlanShown:
+    """What a meeting page shows of an agenda or time plan, and which version that is.
+
+    `rows` are AgendaRow objects for the agenda and TimePlanSlot objects for the time plan.
+    `working` says the rows are the working copy rather than the published version; `changed`
+    says the working copy differs from the last published version (always False when nothing was
+    published).
+    """
+
+    kind: str
+    rows: list
+    version: PlanVersion | None
+    working: bool
+    changed: bool
+    publisher: str = ""
+
+
+def plan_shown(*, meeting: Meeting, kind: str, editor: bool) -> PlanShown:
+    """Editors see the working copy; everyone else the last published version.
+
+    Until a first version is published everyone sees the working copy, so that a meeting set up
+    with an agenda (as the demo is) shows it.
+    """
+    version = latest_version(meeting, kind)
+    rows: list
+    if kind == PlanVersion.Kind.AGENDA:
+        rows = agenda_rows(meeting.agenda_items.all())
+        working = agenda_snapshot(meeting, rows)
+    else:
+        rows = list(meeting.slots.all())
+        working = time_plan_snapshot(meeting, rows)
+    changed = version is not None and version.snapshot != working
+    is_working = version is None or editor
+    if not is_working:
+        if kind == PlanVersion.Kind.AGENDA:
+            rows = rows_from_snapshot(version.snapshot)
+        else:
+            rows = slots_from_snapshot(meeting, version.snapshot)
+    publisher = publisher_label(version) if version else ""
+    return PlanShown(kind, rows, version, is_working, changed, publisher)
+
+
+def publisher_label(version: PlanVersion) -> str:
+    """Who published a version, by role when they hold one here: 'Chairman of WP1/11, Ms X'."""
+    person = version.published_by
+    body = version.meeting.body
+    role = (
+        Role.objects.filter(person=person, body__in=[body, *body.ancestors()])
+        .select_related("body")
+        .order_by("name")
+        .first()
+    )
+    if role is None:
+        return person.display_name
+    return f"{role.get_name_display()} of {role.body}, {person.display_name}"
+
+
+def agenda_number(item: AgendaItem) -> str:
+    """The number an item has in its meeting's working copy, e.g. '2.1'."""
+    for row in agenda_rows(item.meeting.agenda_items.all()):
+        if row.pk == item.pk:
+            return row.number
+    return "?"

@@ -14,7 +14,7 @@ from plenary.documents.models import Document, LiaisonDetails
 from plenary.groups.models import Body, Role, StudyPeriod
 from plenary.live.models import Attendance, Intervention
 from plenary.meetings.models import AgendaItem, Meeting
-from plenary.meetings.services.agenda import agenda_rows
+from plenary.meetings.selectors import agenda_rows
 from plenary.registrations.models import Registration
 from plenary.reports import content
 from plenary.reports.models import MeetingReport

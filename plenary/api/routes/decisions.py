@@ -28,7 +28,7 @@ from plenary.decisions.permissions import can_record_decision
 from plenary.decisions.selectors import meeting_decision_list
 from plenary.meetings.models import Meeting
 from plenary.meetings.permissions import can_view_meeting
-from plenary.meetings.services.agenda import agenda_rows
+from plenary.meetings.selectors import agenda_rows
 
 router = Router(tags=["decisions"])
 

@@ -57,7 +57,7 @@ from plenary.documents.models import Document, Revision
 from plenary.groups.models import Body
 from plenary.meetings.models import Meeting
 from plenary.meetings.permissions import can_view_meeting
-from plenary.meetings.services.agenda import agenda_rows
+from plenary.meetings.selectors import agenda_rows
 
 router = Router(tags=["documents"])
 

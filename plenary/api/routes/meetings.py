@@ -25,8 +25,7 @@ from plenary.meetings.permissions import (
     can_view_meeting,
     meetings_visible_to,
 )
-from plenary.meetings.selectors import meeting_deadlines
-from plenary.meetings.services.agenda import plan_shown
+from plenary.meetings.selectors import meeting_deadlines, plan_shown
 from plenary.registrations.permissions import can_see_participant_details
 
 router = Router(tags=["meetings"])

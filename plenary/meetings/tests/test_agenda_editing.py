@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from plenary.accounts.models import User
 from plenary.groups.models import Body, Role
+from plenary.meetings import selectors
 from plenary.meetings.models import AgendaItem, Meeting, PlanVersion
 from plenary.meetings.services import agenda as services
 
@@ -36,7 +37,7 @@ def url(name: str, meeting: Meeting, **kwargs) -> str:
 
 
 def titles(meeting: Meeting) -> list[tuple[str, str]]:
-    return [(r.number, r.title) for r in services.agenda_rows(meeting.agenda_items.all())]
+    return [(r.number, r.title) for r in selectors.agenda_rows(meeting.agenda_items.all())]
 
 
 def first_item(meeting: Meeting, position: int = 1) -> AgendaItem:

@@ -5,13 +5,14 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
+from plenary.meetings import selectors
 from plenary.meetings.models import AgendaItem, Meeting, PlanVersion, TimePlanSlot
 from plenary.meetings.services import agenda as services
 
 
 def numbered(meeting: Meeting) -> list[tuple[str, str]]:
     """(number, title) of the working copy, in reading order."""
-    return [(r.number, r.title) for r in services.agenda_rows(meeting.agenda_items.all())]
+    return [(r.number, r.title) for r in selectors.agenda_rows(meeting.agenda_items.all())]
 
 
 def item(meeting: Meeting, title: str) -> AgendaItem:
@@ -209,8 +210,8 @@ def test_publishing_numbers_versions_and_keeps_snapshots(small, secretariat, cha
         ("3", "C"),
     ]
     assert [e["number"] for e in second.snapshot] == ["1", "2", "2.1", "3"]
-    assert services.publisher_label(second) == "Chairman of WP1/11, Ms Xiaojie Zhu"
-    assert services.publisher_label(first).startswith("Secretariat counsellor of SG11")
+    assert selectors.publisher_label(second) == "Chairman of WP1/11, Ms Xiaojie Zhu"
+    assert selectors.publisher_label(first).startswith("Secretariat counsellor of SG11")
 
 
 def test_publishing_refuses_no_change_and_an_empty_agenda(small, secretariat):
@@ -240,12 +241,12 @@ def test_versions_are_numbered_per_meeting_and_kind(small, secretariat):
 
 
 def test_the_public_sees_the_published_version_and_editors_the_working_copy(small, secretariat):
-    before = services.plan_shown(meeting=small, kind=PlanVersion.Kind.AGENDA, editor=False)
+    before = selectors.plan_shown(meeting=small, kind=PlanVersion.Kind.AGENDA, editor=False)
     assert before.working and before.version is None and not before.changed
     services.agenda_publish(meeting=small, by=secretariat)
     services.agenda_item_update(item=item(small, "A"), title="Opening")
-    public = services.plan_shown(meeting=small, kind=PlanVersion.Kind.AGENDA, editor=False)
-    editor = services.plan_shown(meeting=small, kind=PlanVersion.Kind.AGENDA, editor=True)
+    public = selectors.plan_shown(meeting=small, kind=PlanVersion.Kind.AGENDA, editor=False)
+    editor = selectors.plan_shown(meeting=small, kind=PlanVersion.Kind.AGENDA, editor=True)
     assert [r.title for r in public.rows] == ["A", "B", "C"]
     assert not public.working and public.changed and public.version.number == 1
     assert [r.title for r in editor.rows] == ["Opening", "B", "C"]
@@ -260,7 +261,7 @@ def test_discarding_changes_restores_the_published_tree(small, secretariat):
     services.agenda_discard_changes(meeting=small)
     assert numbered(small) == [("1", "A"), ("2", "B"), ("2.1", "B1"), ("3", "C")]
     assert item(small, "B1").description == "d"
-    assert not services.plan_shown(meeting=small, kind="agenda", editor=True).changed
+    assert not selectors.plan_shown(meeting=small, kind="agenda", editor=True).changed
 
 
 def test_discarding_needs_a_published_version(small):
@@ -327,7 +328,7 @@ def test_it_refuses_a_time_the_clocks_skip(small):
 def test_time_plan_versions_and_discard(small, secretariat):
     services.time_plan_publish(meeting=small, by=secretariat)
     services.slot_add(meeting=small, **slot_args(small))
-    public = services.plan_shown(meeting=small, kind=PlanVersion.Kind.TIME_PLAN, editor=False)
+    public = selectors.plan_shown(meeting=small, kind=PlanVersion.Kind.TIME_PLAN, editor=False)
     assert len(public.rows) == 1 and public.changed
     assert services.time_plan_publish(meeting=small, by=secretariat).number == 2
     services.slot_delete(slot=small.slots.get(title="Q1/11 rapporteur group"))

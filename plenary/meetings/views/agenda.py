@@ -12,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from plenary.meetings import selectors
 from plenary.meetings.agenda_forms import (
     AgendaItemForm,
     DeleteForm,
@@ -75,7 +76,7 @@ def _render_agenda(
     confirm_delete: AgendaItem | None = None,
 ):
     """The agenda editor: the whole page, or (for HTMX) only the part that changes."""
-    plan = services.plan_shown(meeting=meeting, kind=PlanVersion.Kind.AGENDA, editor=True)
+    plan = selectors.plan_shown(meeting=meeting, kind=PlanVersion.Kind.AGENDA, editor=True)
     confirm_rows = []
     if confirm_delete is not None:
         for row in plan.rows:
@@ -145,7 +146,7 @@ def agenda_item_add(request, slug):
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
-            number = services.agenda_number(item)
+            number = selectors.agenda_number(item)
             return _agenda_done(request, meeting, f"Added item {number} “{item.title}”.")
     return _render_agenda(
         request, meeting, status=422, add_form=form, error="The item was not added: see below."
@@ -179,7 +180,7 @@ def agenda_item_edit(request, slug, item_id):
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
-            number = services.agenda_number(item)
+            number = selectors.agenda_number(item)
             return _agenda_done(request, meeting, f"Saved item {number} “{item.title}”.")
     return _render_agenda(
         request,
@@ -203,14 +204,14 @@ def agenda_item_delete(request, slug, item_id):
     confirmed = form.is_valid() and form.cleaned_data["confirm"]
     if item.children.exists() and not confirmed:
         return _render_agenda(request, meeting, confirm_delete=item)
-    number = services.agenda_number(item)
+    number = selectors.agenda_number(item)
     try:
         removed = services.agenda_item_delete(item=item, with_sub_items=confirmed)
     except ValidationError as exc:
         return _render_agenda(request, meeting, status=422, error=_first_error(exc))
     also = f" and its {removed - 1} sub-item{'s' if removed > 2 else ''}" if removed > 1 else ""
     notice = f"Removed item {number} “{item.title}”{also}; the items after it were renumbered."
-    if services.latest_version(meeting, PlanVersion.Kind.AGENDA):
+    if selectors.latest_version(meeting, PlanVersion.Kind.AGENDA):
         notice += " Until you publish, “Discard changes” brings it back."
     return _agenda_done(request, meeting, notice)
 
@@ -238,7 +239,7 @@ def agenda_item_move(request, slug, item_id):
             item = services.agenda_item_move(item=item, direction=direction)
     except ValidationError as exc:
         return _render_agenda(request, meeting, status=422, error=_first_error(exc))
-    number = services.agenda_number(item)
+    number = selectors.agenda_number(item)
     return _agenda_done(request, meeting, f"“{item.title}” is now item {number}.")
 
 
@@ -318,7 +319,7 @@ def _render_time_plan(
     """The time-plan editor: the whole page, or (for HTMX) only the part that changes."""
     context = {
         "meeting": meeting,
-        "plan": services.plan_shown(meeting=meeting, kind=PlanVersion.Kind.TIME_PLAN, editor=True),
+        "plan": selectors.plan_shown(meeting=meeting, kind=PlanVersion.Kind.TIME_PLAN, editor=True),
         "slots": list(meeting.slots.all()),
         "add_form": add_form or SlotForm(meeting=meeting),
         "publish_form": publish_form or PublishForm(),
@@ -439,7 +440,7 @@ def slot_delete(request, slug, slot_id):
     except ValidationError as exc:
         return _render_time_plan(request, meeting, status=422, error=_first_error(exc))
     notice = f"Removed {label}."
-    if services.latest_version(meeting, PlanVersion.Kind.TIME_PLAN):
+    if selectors.latest_version(meeting, PlanVersion.Kind.TIME_PLAN):
         notice += " Until you publish, “Discard changes” brings it back."
     return _time_plan_done(request, meeting, notice)
 
@@ -485,7 +486,7 @@ def plan_history(request, slug):
     meeting = _visible_meeting(request, slug)
     versions = list(meeting.plan_versions.select_related("published_by", "meeting__body"))
     for version in versions:
-        version.publisher = services.publisher_label(version)
+        version.publisher = selectors.publisher_label(version)
     sections = [
         (kind_slug, kind.label, [v for v in versions if v.kind == kind])
         for kind_slug, kind in KIND_SLUGS.items()
@@ -511,15 +512,15 @@ def plan_version(request, slug, kind, number):
         number=number,
     )
     if version.kind == PlanVersion.Kind.AGENDA:
-        rows, slots = services.rows_from_snapshot(version.snapshot), []
+        rows, slots = selectors.rows_from_snapshot(version.snapshot), []
     else:
-        rows, slots = [], services.slots_from_snapshot(meeting, version.snapshot)
-    latest = services.latest_version(meeting, version.kind)
+        rows, slots = [], selectors.slots_from_snapshot(meeting, version.snapshot)
+    latest = selectors.latest_version(meeting, version.kind)
     context = {
         "meeting": meeting,
         "version": version,
         "kind_slug": kind,
-        "publisher": services.publisher_label(version),
+        "publisher": selectors.publisher_label(version),
         "rows": rows,
         "slots": slots,
         "is_latest": latest is not None and latest.pk == version.pk,

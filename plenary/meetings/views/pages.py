@@ -8,7 +8,7 @@ from plenary.groups.models import Role
 from plenary.meetings.calendar import meeting_calendar
 from plenary.meetings.models import Meeting, PlanVersion
 from plenary.meetings.permissions import can_manage_meeting, can_view_meeting
-from plenary.meetings.services.agenda import agenda_rows, plan_shown
+from plenary.meetings.selectors import agenda_rows, plan_shown
 from plenary.meetings.views.manage import deadlines_context
 from plenary.registrations.permissions import can_see_participant_details
 
