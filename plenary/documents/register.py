@@ -25,6 +25,7 @@ their ids while the register is read between them.
 
 import hashlib
 import re
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -51,10 +52,17 @@ from plenary.documents.models import (
 )
 from plenary.groups.models import Body
 from plenary.meetings.models import AgendaItem, Meeting
-from plenary.meetings.services.agenda import agenda_rows
+from plenary.meetings.selectors import agenda_rows
 
 PAGE_SIZE = 100
 CACHE_SECONDS = 120
+# A page is built in tens of milliseconds. While one request builds it, the others wanting it
+# look for it BUILD_POLLS times, BUILD_POLL_SECONDS apart (0.3 s in all), before building it
+# themselves. The lock expires on its own after BUILD_LOCK_SECONDS (whole seconds: Redis takes
+# no less), should the process holding it die mid-build.
+BUILD_POLLS = 15
+BUILD_POLL_SECONDS = 0.02
+BUILD_LOCK_SECONDS = 5
 # Documents in the secretariat's queue: not part of the register.
 DRAFT_STATES = (Document.State.SUBMITTED, Document.State.RETURNED)
 # Where a row's file link goes in the rendered table; user text is escaped, so it is never this.
@@ -189,15 +197,40 @@ class Slotted:
         return "".join(out)
 
 
+def _pause() -> None:
+    """The wait between two looks for a page that another request is building."""
+    time.sleep(BUILD_POLL_SECONDS)
+
+
 def cached(key: str | None, build: Callable[[], Slotted]) -> Slotted:
-    """The entry under ``key``, built and kept if missing (no key: built for this request)."""
+    """The entry under ``key``, built and kept if missing (no key: built for this request).
+
+    When a kept page expires or the register's version changes, every request that wants it at
+    that moment would build it. So the one that adds the build lock (``cache.add``: atomic in
+    Redis and in the local-memory cache alike) builds it and keeps it; the others look for it
+    again every BUILD_POLL_SECONDS, take the lock over if it is let go without the page (the
+    build raised), and after BUILD_POLLS looks build it themselves: a reader waits a few hundred
+    milliseconds at most and never fails because another request did.
+    """
     if key is None:
         return build()
     cache = caches["pages"]
-    entry = cache.get(key)
-    if entry is None:
-        entry = build()
-        cache.set(key, entry, CACHE_SECONDS)
+    lock = f"{key}:building"
+    for look in range(BUILD_POLLS + 1):
+        entry = cache.get(key)
+        if entry is not None:
+            return entry
+        if cache.add(lock, True, BUILD_LOCK_SECONDS):
+            try:
+                entry = build()
+                cache.set(key, entry, CACHE_SECONDS)
+            finally:
+                cache.delete(lock)
+            return entry
+        if look < BUILD_POLLS:
+            _pause()
+    entry = build()
+    cache.set(key, entry, CACHE_SECONDS)
     return entry
 
 

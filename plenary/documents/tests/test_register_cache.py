@@ -1,8 +1,14 @@
 """The register page kept in the cache: constant queries whatever the register's size, a new
 page after every write, and each reader's file links from the one kept table."""
 
+import shutil
+import socket
+import subprocess
+import threading
 from unittest import mock
 
+import pytest
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -145,3 +151,119 @@ def test_a_translation_request_shows_at_once(client, next_meeting, delegate):
     assert "translation requested" not in client.get(url).content.decode()
     services.translation_request(document=document, actor=delegate, languages=["fr"])
     assert "translation requested" in _row(client.get(url).content.decode(), document)
+
+
+# Many readers at once: one builds, the others wait a bounded time ---------------------------------
+
+KEY = "documents:register:page:0:build-lock"
+LOCK = f"{KEY}:building"
+
+
+def _entry(text: str) -> register.Slotted:
+    return register.Slotted(parts=[text], slots=[])
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def redis_server():
+    """A Redis of the tests' own, so that clearing it touches nobody else's keys."""
+    server = shutil.which("redis-server")
+    if server is None:
+        pytest.skip("redis-server is not installed")
+    port = _free_port()
+    process = subprocess.Popen(  # noqa: S603 (fixed arguments)
+        [server, "--port", str(port), "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        import redis
+
+        url = f"redis://127.0.0.1:{port}/0"
+        client = redis.Redis.from_url(url)
+        for _ in range(100):
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                threading.Event().wait(0.05)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+@pytest.fixture(params=["local memory", "redis"])
+def pages(request, settings):
+    """The pages cache, as each of the two backends settings.py configures."""
+    if request.param == "redis":
+        settings.CACHES = {
+            **settings.CACHES,
+            "pages": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": request.getfixturevalue("redis_server"),
+                "KEY_PREFIX": "pages",
+            },
+        }
+    cache = caches["pages"]
+    cache.clear()
+    return cache
+
+
+def test_a_missing_page_is_built_once_kept_and_the_lock_let_go(pages):
+    build = mock.Mock(return_value=_entry("built"))
+    with mock.patch.object(register, "_pause") as pause:
+        assert register.cached(KEY, build) == _entry("built")
+        assert register.cached(KEY, build) == _entry("built")
+    assert build.call_count == 1 and pause.call_count == 0
+    assert pages.get(KEY) == _entry("built")
+    assert pages.get(LOCK) is None
+
+
+def test_a_reader_waiting_on_another_build_gets_its_page_without_building(pages):
+    assert pages.add(LOCK, True, register.BUILD_LOCK_SECONDS)  # another request is building
+    looks = []
+
+    def the_other_request_keeps_it_meanwhile():
+        looks.append(True)
+        if len(looks) == 3:
+            pages.set(KEY, _entry("built by the other request"), 60)
+
+    build = mock.Mock(return_value=_entry("built here"))
+    with mock.patch.object(register, "_pause", side_effect=the_other_request_keeps_it_meanwhile):
+        assert register.cached(KEY, build) == _entry("built by the other request")
+    assert build.call_count == 0 and len(looks) == 3
+
+
+def test_a_reader_whose_wait_runs_out_builds_the_page_itself(pages):
+    assert pages.add(LOCK, True, register.BUILD_LOCK_SECONDS)
+    build = mock.Mock(return_value=_entry("built here"))
+    with mock.patch.object(register, "_pause") as pause:
+        assert register.cached(KEY, build) == _entry("built here")
+    assert pause.call_count == register.BUILD_POLLS
+    assert register.BUILD_POLLS * register.BUILD_POLL_SECONDS <= 0.5
+    assert build.call_count == 1
+    assert pages.get(KEY) == _entry("built here")
+    assert pages.get(LOCK) is True  # the other request's lock is left to it
+
+
+def test_the_lock_is_let_go_after_a_build_that_raised(pages):
+    with mock.patch.object(register, "_pause") as pause:
+        with pytest.raises(RuntimeError):
+            register.cached(KEY, mock.Mock(side_effect=RuntimeError("the build failed")))
+        assert pages.get(LOCK) is None and pages.get(KEY) is None
+        assert register.cached(KEY, mock.Mock(return_value=_entry("next"))) == _entry("next")
+    assert pause.call_count == 0
+
+
+def test_a_waiting_reader_takes_the_build_over_when_the_builder_lets_go_without_it(pages):
+    assert pages.add(LOCK, True, register.BUILD_LOCK_SECONDS)
+    build = mock.Mock(return_value=_entry("built here"))
+    with mock.patch.object(register, "_pause", side_effect=lambda: pages.delete(LOCK)) as pause:
+        assert register.cached(KEY, build) == _entry("built here")
+    assert pause.call_count == 1 and build.call_count == 1
+    assert pages.get(KEY) == _entry("built here") and pages.get(LOCK) is None
