@@ -27,9 +27,10 @@ def _media_in_a_temporary_folder(settings, tmp_path):
 
 @pytest.fixture
 def demo(db):
-    """The demo as `plenary demo` loads it, without its document register (which would take
-    the numbers the document tests expect; plenary/documents/tests load it where needed)."""
-    return load_demo(documents=False)
+    """The demo as `plenary demo` loads it, without its records: no document register (which
+    would take the numbers the document tests expect; plenary/documents/tests load it where
+    needed), decisions or registrations."""
+    return load_demo(records=False)
 
 
 @pytest.fixture

@@ -11,8 +11,21 @@ from plenary.decisions.models import WorkItem
 from plenary.groups.models import Body, Role
 from plenary.meetings.models import AgendaItem, Meeting, TimePlanSlot
 from plenary.membership.models import FocalPoint, Organization
+from plenary.registrations.models import Registration, RegistrationEvent
 
-MODELS = [User, Organization, FocalPoint, Body, Role, Meeting, AgendaItem, TimePlanSlot, WorkItem]
+MODELS = [
+    User,
+    Organization,
+    FocalPoint,
+    Body,
+    Role,
+    Meeting,
+    AgendaItem,
+    TimePlanSlot,
+    WorkItem,
+    Registration,
+    RegistrationEvent,
+]
 
 
 def _counts():
@@ -99,3 +112,36 @@ def test_it_keeps_the_next_meeting_about_four_months_ahead(db):
     assert upcoming.start_date > later + dt.timedelta(days=100)
     assert upcoming.slots.count() == 1
     assert Meeting.objects.annotate(n=Count("agenda_items")).get(pk=upcoming.pk).n == 14
+
+
+def test_its_registrations_took_the_routes_the_rules_give(db):
+    call_command("demo")
+    seed = Registration.objects.filter(meeting__slug="sg11-wp1-2020-11-19")
+    assert {r.person.email for r in seed} == {
+        "focalpoint@example.org",
+        "delegate@example.org",
+        "sg11-chairman@example.org",
+        "chair@example.org",
+        "academic@example.org",
+    }
+    assert {r.state for r in seed} == {Registration.State.APPROVED}
+    assert not any(r.late for r in seed)
+    deciders = {
+        r.person.email: (r.approved_automatically, r.decided_by and r.decided_by.email)
+        for r in seed
+    }
+    assert deciders["focalpoint@example.org"] == (True, None)
+    assert deciders["delegate@example.org"] == (False, "focalpoint@example.org")
+    assert deciders["chair@example.org"] == (False, "secretariat@example.org")
+    # Each request was made before the deadline and decided after it was made, with its history.
+    for registration in seed:
+        events = list(registration.events.order_by("at", "pk"))
+        assert events[0].from_state == ""
+        assert events[-1].to_state == Registration.State.APPROVED
+        assert registration.created_at < dt.datetime(2020, 10, 20, tzinfo=dt.UTC)
+
+    waiting = Registration.objects.get(meeting__slug="sg11-wp1-next")
+    assert waiting.person.email == "academic@example.org"
+    assert waiting.state == Registration.State.PENDING
+    # Demo University of Technology has no focal point: the request waits for the secretariat.
+    assert not FocalPoint.objects.filter(organization=waiting.organization).exists()

@@ -17,6 +17,7 @@ from plenary.groups.models import Body, Role, StudyPeriod
 from plenary.letters.models import LetterDetails
 from plenary.meetings.models import AgendaItem, Meeting, TimePlanSlot
 from plenary.membership.models import FocalPoint, Organization
+from plenary.registrations.demo import load_registrations
 
 DEMO_PASSWORD = "plenary-demo"
 DEMO_MEETING = "sg11-wp1-2020-11-19"
@@ -144,9 +145,10 @@ def _one_slot(meeting: Meeting, title: str) -> None:
 
 
 @transaction.atomic
-def load_demo(today: dt.date | None = None, *, documents: bool = True) -> list[tuple[str, str]]:
+def load_demo(today: dt.date | None = None, *, records: bool = True) -> list[tuple[str, str]]:
     """Load (or bring up to date) the demo; returns (login, what it is for) pairs. Without
-    ``documents`` the meetings get no document register (tests that number their own)."""
+    ``records`` the meetings get no document register, decisions or registrations (for tests
+    that number, decide and register their own)."""
     today = today or timezone.now().date()
     StudyPeriod.objects.update_or_create(
         code="T17", defaults={"start_year": 2017, "end_year": 2020}
@@ -281,7 +283,8 @@ def load_demo(today: dt.date | None = None, *, documents: bool = True) -> list[t
         upcoming.slots.all().delete()
     _agenda(upcoming)
     _one_slot(upcoming, "WP1/11 plenary")
-    if documents:
+    if records:
+        load_registrations(seed=seed, upcoming=upcoming)
         load_documents(seed=seed, upcoming=upcoming)
         load_outcomes(seed=seed)
     return logins

@@ -29,7 +29,7 @@ from plenary.accounts.models import User
 from plenary.core.demo import DEMO_MEETING, load_demo
 from plenary.meetings.models import Meeting
 from plenary.registrations.models import Registration
-load_demo(documents=False)
+load_demo(records=False)
 meeting = Meeting.objects.get(slug=DEMO_MEETING)
 delegate = User.objects.get(email="delegate@example.org")
 chair = User.objects.get(email="chair@example.org")
