@@ -115,6 +115,7 @@ class ParticipantFilterForm(forms.Form):
     state = forms.ChoiceField(
         required=False,
         choices=[*Registration.State.choices, ("all", "Any state")],
+        initial=Registration.State.APPROVED,
         help_text="Approved registrations unless another state is chosen.",
     )
     organization = forms.ModelChoiceField(
@@ -131,6 +132,11 @@ class ParticipantFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = [("", "Any country"), *countries]
+        if self.is_bound and not self.data.get("state"):
+            # Filtered by other fields alone: the list shows approved registrations, and so
+            # must the state's menu, or filtering again would switch to its first choice.
+            self.data = self.data.copy()
+            self.data["state"] = Registration.State.APPROVED
 
     def filter(self, registrations):
         """The registrations narrowed by the valid filters."""
