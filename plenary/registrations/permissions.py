@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from plenary.groups.models import Body, Role
 from plenary.groups.permissions import is_chair, is_secretariat
@@ -95,9 +96,29 @@ def can_decide_registration(user, registration: Registration) -> bool:
     )
 
 
-def can_withdraw_registration(user, registration: Registration) -> bool:
-    """The participant withdraws their own live registration."""
-    return user.is_authenticated and registration.person_id == user.pk and registration.is_live
+def withdrawal_refusal(
+    user, registration: Registration, now: dt.datetime | None = None
+) -> str | None:
+    """Why the person may not withdraw this registration, or None if they may: the participant
+    withdraws their own live registration until the meeting ends; after that it is part of the
+    meeting's record (the secretariat can still cancel it)."""
+    if not user.is_authenticated or registration.person_id != user.pk:
+        return "Only the participant can withdraw a registration."
+    if not registration.is_live:
+        return f"This registration is {registration.get_state_display().lower()} already."
+    if (now or timezone.now()) >= registration.meeting.ends_at:
+        return (
+            "The meeting has ended: its registrations are part of its record and can no longer "
+            "be withdrawn."
+        )
+    return None
+
+
+def can_withdraw_registration(
+    user, registration: Registration, now: dt.datetime | None = None
+) -> bool:
+    """The yes/no form of withdrawal_refusal."""
+    return withdrawal_refusal(user, registration, now) is None
 
 
 def can_cancel_registration(user, registration: Registration) -> bool:

@@ -23,9 +23,9 @@ from plenary.registrations.permissions import (
     can_decide_registration,
     can_register_others,
     can_set_automatic_approval,
-    can_withdraw_registration,
     eligibility_problem,
     modes_allowed,
+    withdrawal_refusal,
 )
 
 State = Registration.State
@@ -392,10 +392,9 @@ def registration_withdraw(
     registration = _locked(registration)
     if registration.person_id != by.pk:
         raise NotAllowed("Only the participant can withdraw a registration.")
-    if not can_withdraw_registration(by, registration):
-        raise InvalidTransition(
-            f"This registration is {registration.get_state_display().lower()} already."
-        )
+    refusal = withdrawal_refusal(by, registration, now)
+    if refusal:
+        raise InvalidTransition(refusal)
     return _transition(
         registration=registration,
         by=by,

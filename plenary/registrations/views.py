@@ -31,10 +31,10 @@ from plenary.registrations.permissions import (
     can_set_automatic_approval,
     can_view_approval_queue,
     can_view_participants,
-    can_withdraw_registration,
     decidable_registrations,
     registration_refusal,
     registrations_visible_to,
+    withdrawal_refusal,
 )
 
 State = Registration.State
@@ -157,7 +157,11 @@ def my_meetings(request):
         )
         .order_by("-meeting__start_date", "-created_at")
     )
-    return render(request, "registrations/mine.html", {"registrations": registrations})
+    rows = [
+        (registration, withdrawal_refusal(request.user, registration) is None)
+        for registration in registrations
+    ]
+    return render(request, "registrations/mine.html", {"rows": rows})
 
 
 @require_POST
@@ -167,8 +171,9 @@ def withdraw(request, pk):
     registration = _registration(request, pk)
     if registration.person_id != request.user.pk:
         raise PermissionDenied("Only the participant can withdraw a registration.")
-    if not can_withdraw_registration(request.user, registration):
-        messages.error(request, "This registration cannot be withdrawn any more.")
+    refusal = withdrawal_refusal(request.user, registration)
+    if refusal:
+        messages.error(request, refusal)
         return redirect("registrations:mine")
     services.registration_withdraw(registration=registration, by=request.user)
     messages.success(request, f"Your registration for {registration.meeting.title} is withdrawn.")

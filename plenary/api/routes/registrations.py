@@ -29,10 +29,10 @@ from plenary.registrations.models import Registration, RegistrationEvent
 from plenary.registrations.permissions import (
     can_decide_registration,
     can_view_approval_queue,
-    can_withdraw_registration,
     decidable_registrations,
     registration_refusal,
     registrations_visible_to,
+    withdrawal_refusal,
 )
 
 router = Router(tags=["registrations"], auth=MEMBERS)
@@ -198,16 +198,14 @@ def register(request: HttpRequest, payload: RegisterIn, slug: str = Slug):
 )
 def withdraw_registration(request: HttpRequest, registration_id: int = RegistrationId):
     """Withdraw your own pending or approved registration (409 `invalid_transition` if it is
-    no longer live)."""
+    no longer live, or the meeting has ended)."""
     person = require_person(request)
     registration = _registration(request, registration_id)
     if registration.person_id != person.pk:
         raise Forbidden("Only the participant can withdraw a registration.")
-    if not can_withdraw_registration(person, registration):
-        raise Conflict(
-            f"This registration is {registration.get_state_display().lower()} already.",
-            code="invalid_transition",
-        )
+    refusal = withdrawal_refusal(person, registration)
+    if refusal:
+        raise Conflict(refusal, code="invalid_transition")
     try:
         registration = services.registration_withdraw(registration=registration, by=person)
     except services.RegistrationError as error:
