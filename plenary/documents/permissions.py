@@ -8,7 +8,10 @@ has not been posted is for whoever submitted it and the secretariat. Every route
 file or its text asks can_read_document_file() or filters with documents_with_readable_files().
 """
 
+import datetime as dt
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from plenary.documents.models import Document
 from plenary.groups.models import Body, Role
@@ -93,7 +96,7 @@ def can_read_document_file(user, document: Document) -> bool:
     return documents_with_readable_files(user, Document.objects.filter(pk=document.pk)).exists()
 
 
-def may_contribute(user, meeting: Meeting) -> str | None:
+def may_contribute(user, meeting: Meeting, now: dt.datetime | None = None) -> str | None:
     """Why the person may not register a contribution to this meeting, or None if they may."""
     if user is None or not user.is_authenticated:
         return "Sign in to submit a contribution."
@@ -109,6 +112,8 @@ def may_contribute(user, meeting: Meeting) -> str | None:
         return f"{organization.name} is an Associate that is not admitted to {study_group}."
     if meeting.status in (Meeting.Status.CANCELLED, Meeting.Status.DRAFT):
         return "This meeting does not take contributions."
+    if meeting.status == Meeting.Status.CLOSED or (now or timezone.now()) >= meeting.ends_at:
+        return "This meeting has ended: submit contributions to a coming meeting."
     return None
 
 
