@@ -213,11 +213,22 @@ class RegisterFilterForm(forms.Form):
     kind = forms.ChoiceField(
         choices=[("", "All types"), *Document.Kind.choices[:3]], required=False
     )
-    question = forms.ModelChoiceField(queryset=Body.objects.none(), required=False)
+    question = forms.ModelChoiceField(
+        queryset=Body.objects.none(), required=False, empty_label="Any Question"
+    )
     agenda_item = forms.IntegerField(required=False)
     source = forms.CharField(required=False, max_length=100)
     late = forms.BooleanField(required=False)
-    sort = forms.ChoiceField(choices=[(key, key) for key in SORTS], required=False)
+    SORT_LABELS = {
+        "number": "Number",
+        "-number": "Number, highest first",
+        "title": "Title",
+        "source": "Source",
+        "posted": "Date posted, oldest first",
+        "-posted": "Date posted, newest first",
+        "agenda": "Agenda item",
+    }
+    sort = forms.ChoiceField(choices=list(SORT_LABELS.items()), required=False)
 
     def __init__(self, *args, meeting: Meeting, **kwargs):
         super().__init__(*args, **kwargs)
