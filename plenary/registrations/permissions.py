@@ -2,9 +2,10 @@
 
 import datetime as dt
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from plenary.accounts.models import User
 from plenary.groups.models import Body, Role
 from plenary.groups.permissions import is_chair, is_secretariat
 from plenary.meetings.models import Meeting
@@ -127,10 +128,29 @@ def can_cancel_registration(user, registration: Registration) -> bool:
 
 
 def can_view_approval_queue(user) -> bool:
-    """Focal points see their organizations' queues; the secretariat sees its meetings'."""
+    """Focal points see their organizations' queues; the secretariat sees its meetings'.
+
+    Every signed-in page's navigation asks this, so it is one query (a focal point, or a
+    secretariat role, as two EXISTS), kept on the user object as groups.permissions.roles_held
+    keeps roles: Django loads the user afresh for each request, so it is asked once a request.
+    """
     if not user.is_authenticated:
         return False
-    return FocalPoint.objects.filter(person=user).exists() or is_secretariat(user)
+    if user.is_superuser:
+        return True
+    cached = getattr(user, "_plenary_approves", None)
+    if cached is None:
+        person = OuterRef("pk")
+        cached = (
+            User.objects.filter(pk=user.pk)
+            .filter(
+                Exists(FocalPoint.objects.filter(person=person))
+                | Exists(Role.objects.filter(person=person, name__in=Role.SECRETARIAT))
+            )
+            .exists()
+        )
+        user._plenary_approves = cached
+    return cached
 
 
 def can_manage_registrations(user, meeting: Meeting) -> bool:

@@ -5,6 +5,8 @@ import datetime as dt
 import io
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.template import Context, Template
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -12,6 +14,8 @@ from plenary.accounts.models import User
 from plenary.membership.models import Organization
 from plenary.registrations import services
 from plenary.registrations.models import Registration
+from plenary.registrations.permissions import can_view_approval_queue
+from plenary.registrations.templatetags.registrations import may_approve
 
 State = Registration.State
 
@@ -149,6 +153,70 @@ class TestMyMeetings:
 
     def test_wrong_method(self, as_user, delegate):
         assert as_user(delegate).post(self.url).status_code == 405
+
+
+class TestNavigation:
+    """The Approvals link in every signed-in page's navigation, and what asking for it costs."""
+
+    url = reverse("registrations:mine")
+    queue = reverse("registrations:queue")
+    # The signed-in person, the navigation's one question (focal point or secretariat), and the
+    # page's own list of registrations.
+    page_queries = 3
+
+    @pytest.mark.parametrize("who", ["focal_point", "secretariat"])
+    def test_it_shows_approvals_to_focal_points_and_the_secretariat(self, as_user, who, request):
+        html = as_user(request.getfixturevalue(who)).get(self.url).content.decode()
+        assert f'href="{self.queue}"' in html
+
+    def test_it_hides_approvals_from_a_delegate(self, as_user, delegate):
+        html = as_user(delegate).get(self.url).content.decode()
+        assert "My meetings" in html
+        assert f'href="{self.queue}"' not in html
+
+    @pytest.mark.parametrize("who", ["delegate", "focal_point"])
+    def test_a_page_view_costs_one_query_for_the_navigation(
+        self, as_user, who, request, django_assert_num_queries
+    ):
+        client = as_user(request.getfixturevalue(who))
+        client.get(self.url)
+        with django_assert_num_queries(self.page_queries):
+            assert client.get(self.url).status_code == 200
+
+    @pytest.mark.parametrize("who", ["delegate", "focal_point", "secretariat"])
+    def test_asking_again_in_the_same_request_costs_nothing(
+        self, who, request, django_assert_num_queries
+    ):
+        user = User.objects.get(pk=request.getfixturevalue(who).pk)
+        template = Template("{% load registrations %}" + "{{ user|may_approve }}" * 3)
+        with django_assert_num_queries(1):
+            template.render(Context({"user": user}))
+
+    def test_a_superuser_costs_no_query(self, demo, django_assert_num_queries):
+        admin = User.objects.create_superuser("root@example.org", "x", name="Administrator")
+        with django_assert_num_queries(0):
+            assert may_approve(admin) is True
+
+    @pytest.mark.parametrize(
+        ("who", "approves"),
+        [
+            ("secretariat", True),
+            ("focal_point", True),
+            ("chair", False),
+            ("sg_chairman", False),
+            ("delegate", False),
+            ("associate", False),
+            ("outsider", False),
+        ],
+    )
+    def test_the_queue_is_for_focal_points_and_the_secretariat(self, who, approves, request):
+        user = User.objects.get(pk=request.getfixturevalue(who).pk)
+        assert can_view_approval_queue(user) is approves
+        assert may_approve(user) is approves
+
+    def test_anonymous_visitors_are_not_asked(self, client, demo, django_assert_num_queries):
+        with django_assert_num_queries(0):
+            assert may_approve(AnonymousUser()) is False
 
 
 class TestWithdrawPage:
