@@ -160,9 +160,19 @@ def test_a_date_after_the_opening_shows_an_error(client, secretariat, seed_meeti
     assert not DeadlineOverride.objects.exists()
 
 
-def test_an_unknown_key_is_not_found(client, secretariat, seed_meeting):
+@pytest.mark.parametrize("data", [override_data(key="coffee"), {}])
+def test_a_form_naming_no_deadline_is_refused_on_the_page(client, secretariat, seed_meeting, data):
     client.force_login(secretariat)
-    assert client.post(edit_url(seed_meeting), override_data(key="coffee")).status_code == 404
+    response = client.post(edit_url(seed_meeting), data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Choose which deadline to change" in html
+    assert 'name="contributions-date"' in html  # the page, with its forms, not a 404
+    assert not DeadlineOverride.objects.exists()
+
+
+def test_restoring_an_unknown_deadline_is_not_found(client, secretariat, seed_meeting):
+    client.force_login(secretariat)
     assert client.post(clear_url(seed_meeting, key="coffee")).status_code == 404
 
 

@@ -64,8 +64,11 @@ def meeting_deadlines_edit(request, slug):
     """The meeting's deadlines, each with a form to move it (with a reason) or restore it."""
     meeting = _meeting_for_secretariat(request, slug)
     posted_key = request.POST.get("key") if request.method == "POST" else None
-    if request.method == "POST" and posted_key not in DEADLINE_KEYS:
-        raise Http404("No such deadline.")
+    refused = request.method == "POST" and posted_key not in DEADLINE_KEYS
+    if refused:
+        # A submission that names no deadline of ours (not sent from this page): nothing changes.
+        messages.error(request, "Choose which deadline to change, from its own form below.")
+        posted_key = None
     forms = {}
     for key in DEADLINE_KEYS:
         data = request.POST if key == posted_key else None
@@ -90,7 +93,12 @@ def meeting_deadlines_edit(request, slug):
             request, "meetings/manage/deadlines.html", {"meeting": meeting, "error": str(error)}
         )
     rows = [(deadlines[key], forms[key]) for key in DEADLINE_KEYS]
-    return render(request, "meetings/manage/deadlines.html", {"meeting": meeting, "rows": rows})
+    return render(
+        request,
+        "meetings/manage/deadlines.html",
+        {"meeting": meeting, "rows": rows},
+        status=400 if refused else 200,
+    )
 
 
 @login_required
