@@ -135,7 +135,8 @@ DOCUMENT_HEADER = ["Document", "Title", "Source", "Summary (abstract)"]
 
 def _item(document, item: dict[str, Any]) -> None:
     level = min(2 + item["depth"], 3)
-    document.add_heading(f"{item['number']}\t{item['title']}", level=level)
+    # "Agenda item 4", not "4": the report's own sections are numbered too.
+    document.add_heading(f"Agenda item {item['number']}:\t{item['title']}", level=level)
     if item["summary"]:
         _paragraphs(document, item["summary"])
     if item["documents"]:

@@ -59,6 +59,8 @@ def test_the_draft_report_carries_the_decisions(full_demo, client, secretariat):
     client.force_login(secretariat)
     page = client.get(reverse("reports:page", args=[full_demo.slug])).content.decode()
     assert page.count("Consented (AAP)") == 2
+    assert "Agenda item 6: Consent of draft Recommendations</h3>" in page
+    assert '<h1 class="report-title">' in page
 
 
 def test_loading_again_adds_nothing(full_demo):

@@ -135,6 +135,8 @@ def test_the_word_file_reads_back_field_by_field(record, secretariat, settings):
     assert ["Germany", "2", "1"] in by_country and ["China", "0", "1"] in by_country
 
     item_4 = section(body, "Discussion of received contributions", level=2)
+    # Named as the agenda's item, apart from the report's own numbered sections.
+    assert ("h2", "Agenda item 4:\tDiscussion of received contributions") in body
     assert item_4[0] == ("p", "Two contributions were discussed.")
     documents = Document.objects.filter(agenda_item=item(m, 4), held_for_next=False)
     assert item_4[1][1][1:] == [
