@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from plenary.accounts.models import User
 from plenary.decisions.models import Decision, WorkItem
-from plenary.decisions.services import decision_record
+from plenary.decisions.services import decision_record, work_item_update
 from plenary.documents.models import Document
 from plenary.meetings.models import AgendaItem, Meeting
 from plenary.reports.services import report_draft
@@ -89,9 +89,35 @@ def _documents(meeting: Meeting, item: AgendaItem, scripted: Scripted) -> list[D
     return found
 
 
+# The draft texts proposed for consent: each draft Recommendation's latest text.
+LATEST_TEXTS = {
+    "Q.SCC": "Draft Recommendation ITU-T Q.SCC:",
+    "Q.VNFT-req": "Draft Recommendation ITU-T Q.VNFT-req:",
+}
+
+
+def _latest_texts(seed: Meeting) -> None:
+    """Each draft's TD of the seed meeting as its latest text in the work programme, set by
+    the secretariat as the work item's page would; a latest text already set is kept."""
+    secretariat = User.objects.get(email=SECRETARIAT)
+    posted = Document.objects.filter(meeting=seed, state=Document.State.POSTED)
+    for work_item in WorkItem.objects.filter(
+        study_group=seed.body.study_group, acronym__in=LATEST_TEXTS, latest_text__isnull=True
+    ):
+        text = posted.filter(title__startswith=LATEST_TEXTS[work_item.acronym]).first()
+        if text is not None:
+            work_item_update(
+                work_item=work_item,
+                by=secretariat,
+                note="The text proposed for consent at this meeting.",
+                latest_text=text,
+            )
+
+
 def load_outcomes(*, seed: Meeting) -> None:
     """Record the seed meeting's decisions as its chairman, then draft its report as the
     secretariat; adds nothing that is already there. Runs inside load_demo's transaction."""
+    _latest_texts(seed)
     chair = User.objects.get(email=CHAIR)
     items = {item.title: item for item in AgendaItem.objects.filter(meeting=seed)}
     for scripted in DECISIONS:

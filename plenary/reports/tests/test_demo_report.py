@@ -29,6 +29,9 @@ def test_the_chairman_consents_both_drafts_under_item_6(full_demo, chair):
         [text] = decision.documents.all()
         assert text.title.startswith(f"Draft Recommendation ITU-T {draft.acronym}:")
         assert draft.status == WorkItem.Status.CONSENTED
+        # The text consented is the draft's latest text in the work programme, with history.
+        assert draft.latest_text == text
+        assert draft.events.filter(by__email="secretariat@example.org").exists()
         step = draft.approval_steps.get()
         assert (step.state, step.started.isoformat()) == ("C", "2020-11-19")
     assert sorted(w.acronym for d in consents for w in d.work_items.all()) == [
