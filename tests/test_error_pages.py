@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import path, reverse
+from django.utils.html import escape
 
 from plenary.core.demo import DEMO_MEETING
 
@@ -50,3 +51,18 @@ def test_a_bad_host_gets_the_sites_400(client, db):
     response = client.get("/", headers={"host": "not-ours.example"})
     assert response.status_code == 400
     assert "<h1>Bad request</h1>" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        ("documents:td_new", "Draft TDs are submitted by the study group's chairs"),
+        ("documents:td_queue", "The TD queue is the secretariat's."),
+        ("documents:allocate", "The meeting's chairs and the secretariat allocate"),
+    ],
+)
+def test_the_document_pages_say_who_they_are_for(client, delegate, next_meeting, name, reason):
+    client.force_login(delegate)
+    response = client.get(reverse(name, args=[next_meeting.slug]))
+    assert response.status_code == 403
+    assert escape(reason) in response.content.decode()

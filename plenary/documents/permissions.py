@@ -123,10 +123,30 @@ def can_register_contribution(user, meeting: Meeting) -> bool:
 
 
 def can_edit_document(user, document: Document) -> bool:
-    """The submitter and the study group's secretariat upload revisions and withdraw."""
+    """The document is the person's to handle: its submitter, or the study group's secretariat
+    (who alone see a draft before it is posted)."""
     if user is None or not user.is_authenticated:
         return False
     return document.submitted_by_id == user.pk or is_secretariat(user, document.study_group)
+
+
+def change_refusal(user, document: Document, now: dt.datetime | None = None) -> str | None:
+    """Why the person may not change the document (upload a revision, withdraw it, request a
+    translation, resubmit a returned draft), or None if they may: its submitter until its
+    meeting ends, the study group's secretariat always."""
+    if not can_edit_document(user, document):
+        return "Only the document's submitter and the study group's secretariat change it."
+    meeting = document.meeting
+    if (
+        meeting is not None
+        and (now or timezone.now()) >= meeting.ends_at
+        and not is_secretariat(user, document.study_group)
+    ):
+        return (
+            "The meeting has ended: its documents are part of its record. Ask the "
+            "secretariat if this one must change."
+        )
+    return None
 
 
 def can_manage_documents(user, meeting: Meeting) -> bool:

@@ -90,7 +90,7 @@ def allocate(request, slug):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     if not permissions.can_allocate_documents(request.user, meeting):
-        raise PermissionDenied
+        raise PermissionDenied("The meeting's chairs and the secretariat allocate its documents.")
     documents = list(
         Document.objects.filter(meeting=meeting)
         .exclude(state__in=DRAFT_STATES)
@@ -181,7 +181,7 @@ def detail(request, pk):
     """A document's metadata (public), its files (for those who may read them) and history."""
     document = _document(request, pk)
     readable = permissions.can_read_document_file(request.user, document)
-    can_edit = permissions.can_edit_document(request.user, document)
+    can_edit = permissions.change_refusal(request.user, document) is None
     meeting = document.meeting
     can_manage = meeting is not None and permissions.can_manage_documents(request.user, meeting)
     context = {
@@ -307,8 +307,9 @@ def contribution_template(request, pk):
     document = _document(request, pk)
     if document.kind != Document.Kind.CONTRIBUTION:
         raise Http404("Only contributions have a template.")
-    if not permissions.can_edit_document(request.user, document):
-        raise PermissionDenied
+    refusal = permissions.change_refusal(request.user, document)
+    if refusal:
+        raise PermissionDenied(refusal)
     response = HttpResponse(
         services.contribution_template(document=document), content_type=files.DOCX.content_type
     )
@@ -322,8 +323,9 @@ def contribution_template(request, pk):
 def upload(request, pk):
     """Upload a contribution's file (or its next revision)."""
     document = _document(request, pk)
-    if not permissions.can_edit_document(request.user, document):
-        raise PermissionDenied
+    refusal = permissions.change_refusal(request.user, document)
+    if refusal:
+        raise PermissionDenied(refusal)
     if _too_large(request):
         messages.error(
             request, f"The file is past the limit of {files.upload_max_bytes() // 2**20} MB."
@@ -355,8 +357,9 @@ def upload(request, pk):
 def withdraw(request, pk):
     """Withdraw a document; its number and history stay."""
     document = _document(request, pk)
-    if not permissions.can_edit_document(request.user, document):
-        raise PermissionDenied
+    refusal = permissions.change_refusal(request.user, document)
+    if refusal:
+        raise PermissionDenied(refusal)
     form = WithdrawForm(request.POST)
     form.is_valid()
     try:
@@ -375,8 +378,9 @@ def withdraw(request, pk):
 def translation_request(request, pk):
     """The submitter (before the translation deadline) or the secretariat requests translation."""
     document = _document(request, pk)
-    if not permissions.can_edit_document(request.user, document):
-        raise PermissionDenied
+    refusal = permissions.change_refusal(request.user, document)
+    if refusal:
+        raise PermissionDenied(refusal)
     meeting = document.meeting
     languages = (
         services.translatable_languages(meeting, services.original_language(document))
@@ -409,7 +413,7 @@ def admit(request, pk):
     if document.meeting is None or not permissions.can_manage_documents(
         request.user, document.meeting
     ):
-        raise PermissionDenied
+        raise PermissionDenied("The secretariat admits late contributions.")
     services.document_admit(document=document, actor=request.user)
     messages.success(request, f"{document.display_number} is admitted to the meeting.")
     return redirect(document)
@@ -424,7 +428,10 @@ def td_new(request, slug):
     """Chairs, rapporteurs, editors and the secretariat submit a draft TD."""
     meeting = _meeting(request, slug)
     if not permissions.can_submit_td(request.user, meeting):
-        raise PermissionDenied
+        raise PermissionDenied(
+            "Draft TDs are submitted by the study group's chairs, rapporteurs, editors and "
+            "secretariat."
+        )
     form = TdForm(request.POST or None, request.FILES or None, meeting=meeting)
     if request.method == "POST" and _too_large(request):
         form.add_error(
@@ -460,8 +467,9 @@ def td_new(request, slug):
 def td_resubmit(request, pk):
     """The submitter (or the secretariat) corrects a returned draft TD and sends it back."""
     document = _document(request, pk)
-    if not permissions.can_edit_document(request.user, document):
-        raise PermissionDenied
+    refusal = permissions.change_refusal(request.user, document)
+    if refusal:
+        raise PermissionDenied(refusal)
     if document.kind != Document.Kind.TD or document.state != Document.State.RETURNED:
         messages.error(request, "Only a draft TD returned by the secretariat can be resubmitted.")
         return redirect(document)
@@ -502,7 +510,7 @@ def td_queue(request, slug):
     """The secretariat's queue of draft TDs for the meeting."""
     meeting = _meeting(request, slug)
     if not permissions.can_manage_documents(request.user, meeting):
-        raise PermissionDenied
+        raise PermissionDenied("The TD queue is the secretariat's.")
     drafts = (
         Document.objects.filter(meeting=meeting, kind=Document.Kind.TD)
         .filter(Q(state=Document.State.SUBMITTED) | Q(state=Document.State.RETURNED))
@@ -521,7 +529,7 @@ def _queued(request, pk) -> Document:
     if document.meeting is None or not permissions.can_manage_documents(
         request.user, document.meeting
     ):
-        raise PermissionDenied
+        raise PermissionDenied("The secretariat posts and returns draft TDs.")
     return document
 
 

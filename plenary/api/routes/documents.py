@@ -576,8 +576,9 @@ def upload_document(
     """Upload a contribution's file, or its next revision: its cover page must match the
     registration; refused files are 422 with the reason."""
     document = _document(request, code)
-    if not permissions.can_edit_document(request.user, document):
-        raise Forbidden("Only the submitter and the secretariat upload this document's files.")
+    refusal = permissions.change_refusal(request.user, document)
+    if refusal:
+        raise Forbidden(refusal)
     if file.size is not None and file.size > files.upload_max_bytes():
         raise TooLarge(f"The file is past the limit of {files.upload_max_bytes() // 2**20} MB.")
     try:
