@@ -176,6 +176,14 @@ class Document(models.Model):
         indexes = [
             models.Index(fields=["meeting", "kind", "number"], name="document_meeting_kind_number"),
             models.Index(fields=["state", "meeting"], name="document_state_meeting"),
+            # The few documents whose files are open to everyone (the access rule's open_to_all
+            # without the state, which it tests on the rows found): a search by someone who may
+            # read only those starts from them rather than from every document's row.
+            models.Index(
+                fields=["id"],
+                condition=Q(is_public=True) | Q(kind="collective_letter"),
+                name="document_open_to_all",
+            ),
         ]
 
     def __str__(self):
