@@ -22,8 +22,9 @@ import logging
 import re
 import zipfile
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, Any
 
 import pypdf
 from django.contrib.postgres.search import (
@@ -32,7 +33,7 @@ from django.contrib.postgres.search import (
     SearchRank,
 )
 from django.core.files.storage import default_storage
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import (
     Case,
     F,
@@ -42,6 +43,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Left
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -61,12 +63,26 @@ CONFIG = "english"
 START, STOP = "\x02", "\x03"
 ELLIPSIS = "\u2026"
 SNIPPET_WORDS = 24
+# How much of a file's text its snippet is made from on PostgreSQL, whose ts_headline parses all
+# the text it is given (a few pages; see _TsVector.snippets).
+SNIPPET_TEXT_CHARS = 20_000
 # Text past this is not indexed (it keeps a PostgreSQL tsvector well under its 1 MB limit).
 MAX_TEXT_CHARS = 400_000
 # Documents still in the secretariat's queue are nobody's search result.
 DRAFT_STATES = (Document.State.SUBMITTED, Document.State.RETURNED)
 # How many of a query's matches are ranked by relevance: its newest ones (see SearchResults).
 RANKED_MATCHES = 500
+# On PostgreSQL, a query's newest matches are looked for among this many newest documents first
+# (by the metadata; by the files' text), then further back, as far as the matches found so far
+# suggest (see _TsVector.newest).
+METADATA_WINDOW = 2_000
+FILE_WINDOW = 500
+# The planner settings of those statements.
+PLANNER_SETTINGS = {
+    "enable_indexscan": "off",
+    "enable_seqscan": "off",
+    "max_parallel_workers_per_gather": "0",
+}
 # The rank of the matches past those (ranks are lower-is-better, every ranked one below 0).
 UNRANKED = 0.0
 # bm25 weights of documents_search's columns: number, title, source, abstract, the file's text.
@@ -542,7 +558,7 @@ class _Fts5:
         # Compiled SQL only; every value is a parameter.
         self.readable_sql = (
             f"EXISTS (SELECT 1 FROM ({readable_sql}) AS r "  # noqa: S608
-            "WHERE r.pk = {table}.rowid)"
+            "WHERE r.pk = {key})"
         )
 
     def _found(self, *, with_readable: bool) -> tuple[str, list]:
@@ -550,7 +566,7 @@ class _Fts5:
         (documents_search_metadata), by the file's text if they may also read it; as `id` and,
         ``with_readable``, `readable`."""
         meta, full = "documents_search_metadata", "documents_search"
-        flag = ", " + self.readable_sql.format(table=meta) if with_readable else ""
+        flag = ", " + self.readable_sql.format(key=f"{meta}.rowid") if with_readable else ""
         flag_params = self.readable_params if with_readable else []
         not_hidden = "+{table}.rowid NOT IN (SELECT value FROM json_each(%s))"
         sql = (
@@ -558,7 +574,7 @@ class _Fts5:
             f"AND {not_hidden.format(table=meta)} "
             f"UNION ALL SELECT {full}.rowid AS id{', 1' if with_readable else ''} FROM {full} "
             f"WHERE {full} MATCH %s AND {not_hidden.format(table=full)} "
-            f"AND {self.readable_sql.format(table=full)}"
+            f"AND {self.readable_sql.format(key=f'{full}.rowid')}"
         )
         params = [
             *flag_params,
@@ -580,9 +596,40 @@ class _Fts5:
         return self._fetch(f"SELECT count(*) FROM ({sql})", params)[0][0]  # noqa: S608
 
     def newest(self, offset: int, limit: int) -> list[tuple[int, bool]]:
-        sql, params = self._found(with_readable=True)
-        rows = self._fetch(f"{sql} ORDER BY id DESC LIMIT %s OFFSET %s", [*params, limit, offset])
-        return [(pk, bool(readable)) for pk, readable in rows]
+        """The newest matches, as (id, readable), in one statement. The metadata's newest
+        ``offset + limit`` matches come first; when there are that many, no match by the file's
+        text older than the last of them can be among the newest, so the file's half reads only
+        the matches above it (a rowid range FTS5 applies itself). For a common word the file's
+        half then tests the access rule on a few rows, not on every match of the archive."""
+        meta, full = "documents_search_metadata", "documents_search"
+        not_hidden = "+{table}.rowid NOT IN (SELECT value FROM json_each(%s))"
+        count = offset + limit
+        sql = (
+            f"WITH by_metadata AS MATERIALIZED (SELECT {meta}.rowid AS id FROM {meta} "  # noqa: S608
+            f"WHERE {meta} MATCH %s AND {not_hidden.format(table=meta)} "
+            f"ORDER BY {meta}.rowid DESC LIMIT %s) "
+            f"SELECT id, {self.readable_sql.format(key='by_metadata.id')} "
+            "FROM by_metadata "
+            f"UNION ALL SELECT {full}.rowid AS id, 1 FROM {full} WHERE {full} MATCH %s "
+            f"AND {full}.rowid > (SELECT CASE WHEN count(*) = %s THEN min(id) ELSE 0 END "
+            "FROM by_metadata) "
+            f"AND {not_hidden.format(table=full)} "
+            f"AND {self.readable_sql.format(key=f'{full}.rowid')} "
+            "ORDER BY id DESC LIMIT %s OFFSET %s"
+        )
+        params = [
+            self.match,
+            self.hidden,
+            count,
+            *self.readable_params,
+            self.file_only_match,
+            count,
+            self.hidden,
+            *self.readable_params,
+            limit,
+            offset,
+        ]
+        return [(pk, bool(readable)) for pk, readable in self._fetch(sql, params)]
 
     def ranked(
         self, readable: list[int], others: list[int], offset: int, limit: int
@@ -655,35 +702,29 @@ class _TsVector:
         )
         self.readable_sql = (
             f"EXISTS (SELECT 1 FROM ({readable_sql}) AS r "  # noqa: S608
-            "WHERE r.pk = t.document_id)"
+            "WHERE r.pk = {key})"
         )
 
-    def _found(self, limit: int | None = None) -> tuple[str, list]:
+    def _found(self) -> tuple[str, list]:
         """As _Fts5._found, without the readable flag: by the metadata, or by the file's text
         where it is readable. The metadata's test comes first, so that the file's larger vector
-        is read only for the entries whose metadata does not match. With ``limit``, each half
-        is the newest ``limit`` of its matches, which lets the planner read the newest entries
-        backwards by key for a common word and stop early."""
+        is read only for the entries whose metadata does not match."""
         table = connection.ops.quote_name(DocumentText._meta.db_table)
         query = "websearch_to_tsquery(%s::regconfig, %s)"
-        newest = " ORDER BY t.document_id DESC LIMIT %s" if limit is not None else ""
-        newest_params = [limit] if limit is not None else []
         sql = (
-            f"(SELECT t.document_id AS id FROM {table} AS t "  # noqa: S608
-            f"WHERE t.metadata_vector @@ {query} AND t.document_id <> ALL(%s){newest}) "
-            f"UNION ALL (SELECT t.document_id AS id FROM {table} AS t "
+            f"SELECT t.document_id AS id FROM {table} AS t "  # noqa: S608
+            f"WHERE t.metadata_vector @@ {query} AND t.document_id <> ALL(%s) "
+            f"UNION ALL SELECT t.document_id AS id FROM {table} AS t "
             f"WHERE NOT (t.metadata_vector @@ {query}) AND t.full_vector @@ {query} "
-            f"AND t.document_id <> ALL(%s) AND {self.readable_sql}{newest})"
+            f"AND t.document_id <> ALL(%s) AND {self.readable_sql.format(key='t.document_id')}"
         )
         params = [
             *self.query_params,
             self.hidden,
-            *newest_params,
             *self.query_params,
             *self.query_params,
             self.hidden,
             *self.readable_params,
-            *newest_params,
         ]
         return sql, params
 
@@ -692,21 +733,139 @@ class _TsVector:
             cursor.execute(sql, params)
             return cursor.fetchall()
 
+    @contextmanager
+    def _planned(self) -> Iterator[Any]:
+        """A cursor whose statements are planned with PLANNER_SETTINGS. The settings are the
+        transaction's own (set_config's local form): inside a caller's transaction they are
+        put back afterwards."""
+        nested = connection.in_atomic_block
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {', '.join('current_setting(%s)' for _ in PLANNER_SETTINGS)}, "  # noqa: S608
+                f"{', '.join('set_config(%s, %s, true)' for _ in PLANNER_SETTINGS)}",
+                [*PLANNER_SETTINGS, *(v for pair in PLANNER_SETTINGS.items() for v in pair)],
+            )
+            row = cursor.fetchone()
+            yield cursor
+            if nested:
+                cursor.execute(
+                    f"SELECT {', '.join('set_config(%s, %s, true)' for _ in PLANNER_SETTINGS)}",  # noqa: S608
+                    [
+                        v
+                        for pair in zip(PLANNER_SETTINGS, row[: len(PLANNER_SETTINGS)], strict=True)
+                        for v in pair
+                    ],
+                )
+
+    @staticmethod
+    def _next_window(size: int, matched: int, wanted: int, rest: int) -> int:
+        """How many keys the next window of a search back through the newest documents
+        spans: as many as the matches still wanted took in the last window (``size`` keys,
+        ``matched`` matches), and a quarter more; all the ``rest`` when none matched there."""
+        return size * wanted * 5 // (4 * matched) + 1 if matched else rest
+
     def count(self) -> int:
         sql, params = self._found()
         return self._fetch(f"SELECT count(*) FROM ({sql}) AS found", params)[0][0]  # noqa: S608
 
     def newest(self, offset: int, limit: int) -> list[tuple[int, bool]]:
-        sql, params = self._found(offset + limit)
-        rows = self._fetch(f"{sql} ORDER BY id DESC LIMIT %s OFFSET %s", [*params, limit, offset])
-        ids = [pk for (pk,) in rows]
+        """As _Fts5.newest: the metadata's newest ``offset + limit`` matches, then the matches
+        by the file's text above the last of them (when there are that many), the only ones
+        that can be among the newest; each half looked for among the newest documents first
+        (METADATA_WINDOW, FILE_WINDOW), and further back only as far as the matches found so
+        far suggest.
+
+        Past the metadata's first window, each statement finds its matches through the GIN
+        index of the vector it tests (and the primary key's range), planned with settings that
+        rule out the other ways: testing the vectors row by row, walking the newest rows by key
+        or reading every row, which the planner prefers for a query with a limit and prices
+        without the reading of each vector (the files' from their TOAST storage). A word in a
+        few percent of the files cost hundreds of milliseconds that way, against a few through
+        the index. The settings hold for these statements alone."""
+        count = offset + limit
+        table = connection.ops.quote_name(DocumentText._meta.db_table)
+        query = "websearch_to_tsquery(%s::regconfig, %s)"
+        in_range = "t.document_id > %s AND t.document_id <= %s AND t.document_id <> ALL(%s)"
+        by_metadata_sql = (
+            f"SELECT t.document_id FROM {table} AS t WHERE {in_range} "  # noqa: S608
+            f"AND t.metadata_vector @@ {query} ORDER BY t.document_id DESC LIMIT %s"
+        )
+        by_file = (
+            f"FROM {table} AS t WHERE {in_range} "  # noqa: S608
+            f"AND NOT (t.metadata_vector @@ {query}) AND t.full_vector @@ {query}"
+        )
+        # The newest matches first, and the access rule asked of them alone; once it refuses
+        # one (a person who may read few files), of every match of the rest.
+        newest_then_rule = (
+            f"SELECT f.id, {self.readable_sql.format(key='f.id')} FROM "  # noqa: S608
+            f"(SELECT t.document_id AS id {by_file} ORDER BY t.document_id DESC LIMIT %s) AS f "
+            "ORDER BY f.id DESC"
+        )
+        rule_then_newest = (
+            f"SELECT t.document_id {by_file} "  # noqa: S608
+            f"AND {self.readable_sql.format(key='t.document_id')} "
+            "ORDER BY t.document_id DESC LIMIT %s"
+        )
+        top = self._fetch(f"SELECT max(document_id) FROM {table}", [])[0][0] or 0  # noqa: S608
+        # The newest documents' metadata first, as the planner likes (for a common word,
+        # walking the newest rows by key stops after a few hundred).
+        low = max(0, top - METADATA_WINDOW)
+        by_metadata = [
+            pk
+            for (pk,) in self._fetch(
+                by_metadata_sql, [low, top, self.hidden, *self.query_params, count]
+            )
+        ]
+        found: list[int] = []
+        with self._planned() as cursor:
+            high = low
+            size = self._next_window(top - low, len(by_metadata), count - len(by_metadata), high)
+            while high > 0 and len(by_metadata) < count:
+                low = max(0, high - size)
+                need = count - len(by_metadata)
+                cursor.execute(by_metadata_sql, [low, high, self.hidden, *self.query_params, need])
+                more = [pk for (pk,) in cursor.fetchall()]
+                by_metadata += more
+                size = self._next_window(high - low, len(more), need - len(more), low)
+                high = low
+            above = by_metadata[-1] if len(by_metadata) == count else 0
+            high, size, strict = top, FILE_WINDOW, False
+            while high > above:
+                # Enough once the matches newer than this window are: nothing in it or further
+                # back can be among the newest.
+                newer = len(found) + sum(pk > high for pk in by_metadata)
+                if newer >= count:
+                    break
+                low = max(above, high - size)
+                need = count - len(found)
+                matches = [low, high, self.hidden, *self.query_params, *self.query_params]
+                matched = 0
+                if not strict:
+                    cursor.execute(newest_then_rule, [*self.readable_params, *matches, need])
+                    rows = cursor.fetchall()
+                    found += [pk for pk, readable in rows if readable]
+                    matched = len(rows)
+                    if len(rows) == need and not all(readable for _, readable in rows):
+                        strict = True
+                        matches[1] = rows[-1][0] - 1  # the rest of the window
+                if strict:
+                    cursor.execute(
+                        rule_then_newest, [*matches, *self.readable_params, count - len(found)]
+                    )
+                    rows = cursor.fetchall()
+                    found += [pk for (pk,) in rows]
+                    matched += len(rows)
+                wanted = count - len(found) - sum(pk > low for pk in by_metadata)
+                size = self._next_window(high - low, matched, wanted, low)
+                high = low
+        ids = sorted(by_metadata + found, reverse=True)[offset:count]
         # Readability of these entries alone, each by its key (within the query above, the
         # planner would hash the rule over every document).
         readable = {
             pk
             for (pk,) in self._fetch(
                 f"SELECT t.document_id FROM unnest(%s::bigint[]) AS t(document_id) "  # noqa: S608
-                f"WHERE {self.readable_sql}",
+                f"WHERE {self.readable_sql.format(key='t.document_id')}",
                 [ids, *self.readable_params],
             )
         }
@@ -732,6 +891,10 @@ class _TsVector:
         return [(pk, -rank) for pk, rank in rows]
 
     def snippets(self, ids: list[int], *, readable: bool) -> dict[int, tuple[str, str, str]]:
+        """(file, abstract, title) headlines of these documents, the file's only if
+        ``readable``. ts_headline parses all the text it is given, so the file's headline
+        is made from its first SNIPPET_TEXT_CHARS characters: a document matched only
+        further on is still found and ranked, quoted by its metadata."""
         if not ids:
             return {}
         options = {
@@ -743,7 +906,7 @@ class _TsVector:
         }
         text = (
             SearchHeadline(
-                "text",
+                Left("text", SNIPPET_TEXT_CHARS),
                 self.query,
                 max_fragments=2,
                 fragment_delimiter=f" {ELLIPSIS} ",

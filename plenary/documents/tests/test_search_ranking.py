@@ -2,14 +2,15 @@
 access rule unchanged wherever a hit falls (ranked or past the ranked ones)."""
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from plenary.documents import search, services
 from plenary.documents.models import Document
 
-from .test_search import SECRET, posted  # noqa: F401 - the fixture
+from .conftest import filled, register_contribution, upload
+from .test_search import SECRET, posted, with_body  # noqa: F401 - the fixture
 
 
 @pytest.fixture
@@ -202,3 +203,108 @@ def test_a_public_file_is_found_by_its_text_by_anyone(
     Document.objects.filter(pk=posted.pk).update(is_public=True)
     [hit] = search.search_documents(user, SECRET)[0:5]
     assert hit.document == posted and hit.from_file and SECRET in hit.snippet
+
+
+# The newest matches: by the metadata and by the file's text together --------------------------
+
+# The windows of newest documents PostgreSQL looks in first (by the metadata, by the files' text):
+# the default, and windows of one document, which these few documents cross.
+WINDOWS = [(search.METADATA_WINDOW, search.FILE_WINDOW), (1, 1)]
+
+
+@pytest.fixture
+def mixed(media, next_meeting, delegate, committed) -> dict[str, Document]:
+    """Five posted documents with the word "wallabyhop", oldest first: in the file's text alone
+    (f1, f2, f3) and in the title (m1, m2), in turn."""
+    documents = {}
+    for name in ("f1", "m1", "f2", "m2", "f3"):
+        title = f"Wallabyhop study {name}" if name.startswith("m") else f"Study {name}"
+        with committed():
+            document = register_contribution(next_meeting, delegate, title=title)
+            body = [f"Part {name} of the study mentions wallabyhop once."]
+            upload(document, delegate, with_body(filled(document), body))
+        documents[name] = document
+    return documents
+
+
+@pytest.mark.parametrize("windows", WINDOWS)
+def test_the_newest_matches_interleave_the_metadata_and_the_files(
+    mixed, academic, monkeypatch, windows
+):
+    """With one ranked match, every hit after it is in order of age: the metadata's newest
+    matches bound where the files' are looked for, and the rest follow page by page."""
+    monkeypatch.setattr(search, "METADATA_WINDOW", windows[0])
+    monkeypatch.setattr(search, "FILE_WINDOW", windows[1])
+    monkeypatch.setattr(search, "RANKED_MATCHES", 1)
+    results = search.search_documents(academic, "wallabyhop")
+    hits = results[0:5]
+    names = {document.pk: name for name, document in mixed.items()}
+    assert [names[hit.document.pk] for hit in hits] == ["f3", "m2", "f2", "m1", "f1"]
+    assert hits[0].rank < search.UNRANKED and hits[0].from_file
+    assert all(hit.rank == search.UNRANKED for hit in hits[1:])
+    again = search.search_documents(academic, "wallabyhop")
+    assert [h.document for h in again[0:1] + again[1:3] + again[3:5]] == [
+        hit.document for hit in hits
+    ]
+    monkeypatch.setattr(search, "RANKED_MATCHES", 500)
+    ranked = search.search_documents(academic, "wallabyhop")[0:5]
+    # Every match ranked: the titles' first.
+    assert {names[hit.document.pk] for hit in ranked[:2]} == {"m1", "m2"}
+    assert {names[hit.document.pk] for hit in ranked[2:]} == {"f1", "f2", "f3"}
+
+
+@pytest.mark.parametrize("windows", WINDOWS)
+@pytest.mark.parametrize("who", ["anonymous", "outsider"])
+def test_a_reader_of_few_files_finds_an_older_public_one_past_newer_closed_ones(
+    mixed, outsider, monkeypatch, windows, who
+):
+    """The files' newest matches are closed to them: the older public file is still found by
+    its text, in its place among the metadata's matches."""
+    monkeypatch.setattr(search, "METADATA_WINDOW", windows[0])
+    monkeypatch.setattr(search, "FILE_WINDOW", windows[1])
+    monkeypatch.setattr(search, "RANKED_MATCHES", 1)
+    user = outsider if who == "outsider" else None
+    names = {document.pk: name for name, document in mixed.items()}
+    assert [names[h.document.pk] for h in search.search_documents(user, "wallabyhop")[0:5]] == [
+        "m2",
+        "m1",
+    ]
+    Document.objects.filter(pk=mixed["f1"].pk).update(is_public=True)
+    hits = search.search_documents(user, "wallabyhop")[0:5]
+    assert [names[hit.document.pk] for hit in hits] == ["m2", "m1", "f1"]
+    assert hits[2].from_file and "<mark>wallabyhop</mark>" in hits[2].snippet
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner settings")
+def test_the_planner_settings_end_with_the_search_in_a_callers_transaction(mixed, academic):
+    def settings() -> list[str]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT current_setting('enable_indexscan'), current_setting('enable_seqscan'),"
+                " current_setting('max_parallel_workers_per_gather')"
+            )
+            return list(cursor.fetchone())
+
+    before = settings()
+    with transaction.atomic():
+        assert len(search.search_documents(academic, "wallabyhop")[0:5]) == 5
+        assert settings() == before
+    assert settings() == before
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="ts_headline's bounded text")
+def test_a_file_matched_only_past_the_quoted_text_is_found_and_quoted_by_its_metadata(
+    posted,  # noqa: F811
+    academic,
+    monkeypatch,
+):
+    """PostgreSQL quotes a file from its first SNIPPET_TEXT_CHARS characters: a document whose
+    file says the word only further on is found and ranked all the same, its snippet taken
+    from its metadata, unhighlighted."""
+    [hit] = search.search_documents(academic, SECRET)[0:5]
+    assert hit.from_file and f"<mark>{SECRET}</mark>" in hit.snippet
+    text = posted.searchable.text
+    monkeypatch.setattr(search, "SNIPPET_TEXT_CHARS", text.index(SECRET))
+    [hit] = search.search_documents(academic, SECRET)[0:5]
+    assert hit.document == posted and hit.rank < search.UNRANKED
+    assert not hit.from_file and "<mark>" not in hit.snippet and SECRET not in hit.snippet
