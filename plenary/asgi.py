@@ -21,6 +21,7 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 from django.core.wsgi import get_wsgi_application  # noqa: E402
 
 from plenary.core.asgi_files import FileSender  # noqa: E402
+from plenary.core.heap import settle  # noqa: E402
 from plenary.env import env_int  # noqa: E402
 from plenary.routing import websocket_urlpatterns  # noqa: E402
 
@@ -34,3 +35,7 @@ application = ProtocolTypeRouter(
         "websocket": AllowedHostsOriginValidator(URLRouter(websocket_urlpatterns)),
     }
 )
+
+# Build what Django builds on first use, and keep the long-lived objects out of the collector's
+# walks (plenary/core/heap.py): no request waits for a pause of the whole heap.
+settle()
