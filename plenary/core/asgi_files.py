@@ -14,12 +14,17 @@ through `offer()` and marks its response with a header holding the hand-over's r
 `FileSender` sends the file only for a response carrying that exact token, and strips the header
 from every response before it reaches the client. Without `FileSender` (Django's test client,
 a WSGI server) `offer()` returns None and the view streams the body itself.
+
+A body the view produces as it goes (a meeting's files as one ZIP, built while it streams) is
+handed over the same way through `offer_stream()`: `FileSender` draws its chunks from the
+iterator in its read pool, one at a time, as the reader takes them, so that a ZIP going out at a
+reader's pace holds no page thread either.
 """
 
 import asyncio
 import os
 import secrets
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, Iterator, MutableMapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -49,6 +54,11 @@ class FileSend:
     path: str = ""
     offset: int = 0
     length: int = 0
+    chunks: Iterator[bytes] | None = None
+
+    @property
+    def handed_over(self) -> bool:
+        return bool(self.path) or self.chunks is not None
 
 
 def offer(request: Any, *, path: str, offset: int, length: int) -> str | None:
@@ -63,6 +73,20 @@ def offer(request: Any, *, path: str, offset: int, length: int) -> str | None:
     if not isinstance(handover, FileSend):
         return None
     handover.path, handover.offset, handover.length = path, offset, length
+    return handover.token
+
+
+def offer_stream(request: Any, chunks: Iterator[bytes]) -> str | None:
+    """Hand a body the view produces as it goes over to the server; the token to mark the
+    response with, or None (the request did not come through `FileSender`: the caller streams
+    ``chunks`` itself). A marked response must have an empty body and say its length; the server
+    sends the chunks in its place, and closes the iterator when done or when the reader leaves.
+    """
+    scope = request.META.get("asgi.scope")
+    handover = scope.get(SCOPE_KEY) if isinstance(scope, dict) else None
+    if not isinstance(handover, FileSend):
+        return None
+    handover.chunks = chunks
     return handover.token
 
 
@@ -91,7 +115,7 @@ class FileSender:
                     await send(message)
                     return
                 kept = [(name, value) for name, value in headers if name.lower() != _MARK]
-                if marks != [offered.token.encode("latin-1")] or not offered.path:
+                if marks != [offered.token.encode("latin-1")] or not offered.handed_over:
                     raise RuntimeError(
                         "A response is marked for a file send this request did not offer."
                     )
@@ -100,9 +124,38 @@ class FileSender:
                 await send(message)
             # A marked response's own body is empty: the file takes its place below.
 
-        await self.app(scope, receive, intercept)
-        if held is not None:
-            await self._send_file(scope, receive, send, held, offered)
+        try:
+            await self.app(scope, receive, intercept)
+            if held is not None and offered.chunks is not None:
+                await self._send_chunks(scope, receive, send, held, offered.chunks)
+            elif held is not None:
+                await self._send_file(scope, receive, send, held, offered)
+        finally:
+            if offered.chunks is not None:
+                close = getattr(offered.chunks, "close", None)
+                if close is not None:
+                    await asyncio.get_running_loop().run_in_executor(self.reads, close)
+
+    async def _send_chunks(
+        self, scope: Scope, receive: Receive, send: Send, start: Message, chunks: Iterator[bytes]
+    ) -> None:
+        await send(start)
+        if scope["method"] == "HEAD":
+            await send({"type": "http.response.body", "body": b""})
+            return
+        loop = asyncio.get_running_loop()
+        gone = loop.create_task(_disconnected(receive))
+        try:
+            while not gone.done():
+                data = await loop.run_in_executor(self.reads, next, chunks, None)
+                if data is None:
+                    await send({"type": "http.response.body", "body": b""})
+                    return
+                if data:
+                    # Waits while the reader's socket is full (uvicorn's flow control).
+                    await send({"type": "http.response.body", "body": data, "more_body": True})
+        finally:
+            gone.cancel()
 
     async def _send_file(
         self, scope: Scope, receive: Receive, send: Send, start: Message, offered: FileSend

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from zipstream import ZIP_STORED, ZipStream
 
+from plenary.core import asgi_files
 from plenary.documents import files, permissions, search, services
 from plenary.documents import register as register_rows
 from plenary.documents.forms import (
@@ -148,7 +149,14 @@ def meeting_zip(request, slug):
             revision.download_name,
             size=revision.size,
         )
-    response = StreamingHttpResponse(archive, content_type="application/zip")
+    # Sent by the server from its event loop when it can (plenary/core/asgi_files.py): a ZIP
+    # going out at a reader's pace then holds no page thread.
+    token = asgi_files.offer_stream(request, iter(archive))
+    if token:
+        response = HttpResponse(content_type="application/zip")
+        response[asgi_files.MARK_HEADER] = token
+    else:
+        response = StreamingHttpResponse(archive, content_type="application/zip")
     response["Content-Length"] = str(len(archive))
     response["Content-Disposition"] = f'attachment; filename="{meeting.slug}-documents.zip"'
     return response

@@ -7,7 +7,9 @@ uvicorn would, so that the view runs in a2wsgi's thread pool and the file is sen
 
 import asyncio
 import contextlib
+import io
 import os
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -22,6 +24,7 @@ from django.urls import reverse
 from plenary.api.services import token_create
 from plenary.asgi import application
 from plenary.core import asgi_files
+from plenary.documents import files
 from plenary.documents.models import Document
 from plenary.documents.tests.conftest import filled, register_contribution, upload
 
@@ -279,3 +282,51 @@ def test_a_mark_this_request_did_not_offer_is_never_obeyed():
     with pytest.raises(RuntimeError, match="did not offer"):
         asyncio.run(asgi_files.FileSender(replayed)(scope, receive, send))
     assert sent == []
+
+
+# A meeting's ZIP, built while it streams --------------------------------------------------------
+
+
+def _zip_page(document: Document) -> str:
+    return reverse("documents:zip", args=[document.meeting.slug])
+
+
+def test_the_zip_is_sent_from_the_loop_after_the_view_has_let_its_thread_go(
+    posted, content, academic
+):
+    exchange = call(_zip_page(posted), headers=_signed_in(academic))
+    assert exchange.status == 200
+    assert exchange.finished_before_first_byte is True
+    assert exchange.complete
+    assert exchange.headers[b"content-length"] == str(len(exchange.body)).encode()
+    _no_mark(exchange)
+    with zipfile.ZipFile(io.BytesIO(exchange.body)) as archive:
+        [name] = archive.namelist()
+        assert name == posted.current_revision.download_name
+        assert archive.read(name) == content
+
+
+def test_the_zip_stops_and_closes_its_files_when_the_reader_leaves(
+    posted, content, academic, monkeypatch
+):
+    monkeypatch.setattr(files, "CHUNK", 1024)
+    exchange = call(_zip_page(posted), headers=_signed_in(academic), leave_after=1)
+    assert not exchange.complete
+    assert 0 < len(exchange.body) < len(content)
+    assert _descriptors_on(default_storage.path(posted.current_revision.storage_name)) == 0
+
+
+def test_head_of_the_zip_gets_its_length_and_no_body(posted, academic):
+    whole = call(_zip_page(posted), headers=_signed_in(academic))
+    exchange = call(_zip_page(posted), method="HEAD", headers=_signed_in(academic))
+    assert exchange.status == 200
+    assert exchange.headers[b"content-length"] == str(len(whole.body)).encode()
+    assert exchange.body == b"" and exchange.complete
+    _no_mark(exchange)
+
+
+def test_an_outsiders_zip_holds_none_of_the_members_files(posted, content, outsider):
+    exchange = call(_zip_page(posted), headers=_signed_in(outsider))
+    assert exchange.status == 200
+    with zipfile.ZipFile(io.BytesIO(exchange.body)) as archive:
+        assert archive.namelist() == []
