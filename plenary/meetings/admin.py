@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin
+from django.db import models
 
 from plenary.meetings.deadlines import InvalidPolicy, Policy, builtin_policy_names
 from plenary.meetings.models import (
@@ -32,6 +33,8 @@ class MeetingAdmin(admin.ModelAdmin):
     filter_horizontal = ["drafts"]
     date_hierarchy = "start_date"
     inlines = [AgendaItemInline, TimePlanSlotInline]
+    # A link typed without its scheme is taken as https, as in the meeting form.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 class DeadlinePolicyForm(forms.ModelForm):

@@ -33,6 +33,10 @@ class MeetingCreateForm(forms.ModelForm):
         label="Working languages",
     )
     deadline_policy = forms.ChoiceField(label="Deadline policy")
+    # A link typed without its scheme is taken as https.
+    remote_link = forms.URLField(
+        assume_scheme="https", required=False, max_length=200, label="Remote participation link"
+    )
 
     class Meta:
         model = Meeting

@@ -78,6 +78,13 @@ def test_it_creates_a_draft_meeting_and_shows_its_deadlines(client, secretariat,
         assert text in page
 
 
+def test_a_link_typed_without_its_scheme_is_taken_as_https(client, secretariat, wp1):
+    client.force_login(secretariat)
+    client.post(URL, form_data(wp1, remote_link="meetings.example.org/wp1"))
+    meeting = Meeting.objects.get(slug="sg11-wp1-2027-03-04")
+    assert meeting.remote_link == "https://meetings.example.org/wp1"
+
+
 def test_it_keeps_a_slug_the_secretariat_chose(client, secretariat, wp1):
     client.force_login(secretariat)
     client.post(URL, form_data(wp1, slug="wp1-march"))
