@@ -11,7 +11,6 @@ file or its text asks can_read_document_file() or filters with documents_with_re
 import datetime as dt
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.utils import timezone
 
 from plenary.documents.models import Document
 from plenary.groups.models import Body, Role
@@ -112,7 +111,7 @@ def may_contribute(user, meeting: Meeting, now: dt.datetime | None = None) -> st
         return f"{organization.name} is an Associate that is not admitted to {study_group}."
     if meeting.status in (Meeting.Status.CANCELLED, Meeting.Status.DRAFT):
         return "This meeting does not take contributions."
-    if meeting.status == Meeting.Status.CLOSED or (now or timezone.now()) >= meeting.ends_at:
+    if meeting.status == Meeting.Status.CLOSED or meeting.has_ended(now):
         return "This meeting has ended: submit contributions to a coming meeting."
     return None
 
@@ -139,7 +138,7 @@ def change_refusal(user, document: Document, now: dt.datetime | None = None) -> 
     meeting = document.meeting
     if (
         meeting is not None
-        and (now or timezone.now()) >= meeting.ends_at
+        and meeting.has_ended(now)
         and not is_secretariat(user, document.study_group)
     ):
         return (

@@ -184,6 +184,13 @@ def search_page(request):
 # One document ----------------------------------------------------------------------------------
 
 
+def _may_change(request, document: Document) -> None:
+    """Refuse, with the rule's reason, a change the person may not make to the document."""
+    refusal = permissions.change_refusal(request.user, document)
+    if refusal:
+        raise PermissionDenied(refusal)
+
+
 @require_safe
 def detail(request, pk):
     """A document's metadata (public), its files (for those who may read them) and history."""
@@ -315,9 +322,7 @@ def contribution_template(request, pk):
     document = _document(request, pk)
     if document.kind != Document.Kind.CONTRIBUTION:
         raise Http404("Only contributions have a template.")
-    refusal = permissions.change_refusal(request.user, document)
-    if refusal:
-        raise PermissionDenied(refusal)
+    _may_change(request, document)
     response = HttpResponse(
         services.contribution_template(document=document), content_type=files.DOCX.content_type
     )
@@ -331,9 +336,7 @@ def contribution_template(request, pk):
 def upload(request, pk):
     """Upload a contribution's file (or its next revision)."""
     document = _document(request, pk)
-    refusal = permissions.change_refusal(request.user, document)
-    if refusal:
-        raise PermissionDenied(refusal)
+    _may_change(request, document)
     if _too_large(request):
         messages.error(
             request, f"The file is past the limit of {files.upload_max_bytes() // 2**20} MB."
@@ -365,9 +368,7 @@ def upload(request, pk):
 def withdraw(request, pk):
     """Withdraw a document; its number and history stay."""
     document = _document(request, pk)
-    refusal = permissions.change_refusal(request.user, document)
-    if refusal:
-        raise PermissionDenied(refusal)
+    _may_change(request, document)
     form = WithdrawForm(request.POST)
     form.is_valid()
     try:
@@ -386,9 +387,7 @@ def withdraw(request, pk):
 def translation_request(request, pk):
     """The submitter (before the translation deadline) or the secretariat requests translation."""
     document = _document(request, pk)
-    refusal = permissions.change_refusal(request.user, document)
-    if refusal:
-        raise PermissionDenied(refusal)
+    _may_change(request, document)
     meeting = document.meeting
     languages = (
         services.translatable_languages(meeting, services.original_language(document))
@@ -475,9 +474,7 @@ def td_new(request, slug):
 def td_resubmit(request, pk):
     """The submitter (or the secretariat) corrects a returned draft TD and sends it back."""
     document = _document(request, pk)
-    refusal = permissions.change_refusal(request.user, document)
-    if refusal:
-        raise PermissionDenied(refusal)
+    _may_change(request, document)
     if document.kind != Document.Kind.TD or document.state != Document.State.RETURNED:
         messages.error(request, "Only a draft TD returned by the secretariat can be resubmitted.")
         return redirect(document)

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 
 from plenary.core.timezones import validate_time_zone
 
@@ -113,6 +114,11 @@ class Meeting(models.Model):
     @property
     def ends_at(self) -> dt.datetime:
         return self.local(self.end_date, self.daily_end)
+
+    def has_ended(self, now: dt.datetime | None = None) -> bool:
+        """Whether the last session is over (at ``now``, by default the present instant): from
+        then on the meeting's registrations and documents are its record."""
+        return (now or timezone.now()) >= self.ends_at
 
     @property
     def local_end_of_first_day(self) -> dt.datetime:

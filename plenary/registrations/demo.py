@@ -39,36 +39,14 @@ def _at(day: int, hour: int) -> dt.datetime:
     return dt.datetime(2020, 10, day, hour, 0, tzinfo=UTC)
 
 
+FOCAL_POINT = "focalpoint@example.org"
+SECRETARIAT = "secretariat@example.org"
 SEED_REQUESTS = (
-    DemoRequest("focalpoint@example.org", Role.HEAD, _at(1, 9)),
-    DemoRequest(
-        "delegate@example.org",
-        Role.DELEGATE,
-        _at(2, 14),
-        approver="focalpoint@example.org",
-        approved_at=_at(5, 8),
-    ),
-    DemoRequest(
-        "sg11-chairman@example.org",
-        Role.HEAD,
-        _at(6, 10),
-        approver="secretariat@example.org",
-        approved_at=_at(7, 9),
-    ),
-    DemoRequest(
-        "chair@example.org",
-        Role.HEAD,
-        _at(6, 11),
-        approver="secretariat@example.org",
-        approved_at=_at(7, 9),
-    ),
-    DemoRequest(
-        "academic@example.org",
-        Role.DELEGATE,
-        _at(12, 16),
-        approver="secretariat@example.org",
-        approved_at=_at(13, 10),
-    ),
+    DemoRequest(FOCAL_POINT, Role.HEAD, _at(1, 9)),
+    DemoRequest("delegate@example.org", Role.DELEGATE, _at(2, 14), FOCAL_POINT, _at(5, 8)),
+    DemoRequest("sg11-chairman@example.org", Role.HEAD, _at(6, 10), SECRETARIAT, _at(7, 9)),
+    DemoRequest("chair@example.org", Role.HEAD, _at(6, 11), SECRETARIAT, _at(7, 9)),
+    DemoRequest("academic@example.org", Role.DELEGATE, _at(12, 16), SECRETARIAT, _at(13, 10)),
 )
 # Waiting for the secretariat: the academic member has no focal point.
 UPCOMING_PENDING = "academic@example.org"

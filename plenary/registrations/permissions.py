@@ -3,7 +3,6 @@
 import datetime as dt
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.utils import timezone
 
 from plenary.accounts.models import User
 from plenary.groups.models import Body, Role
@@ -107,7 +106,7 @@ def withdrawal_refusal(
         return "Only the participant can withdraw a registration."
     if not registration.is_live:
         return f"This registration is {registration.get_state_display().lower()} already."
-    if (now or timezone.now()) >= registration.meeting.ends_at:
+    if registration.meeting.has_ended(now):
         return (
             "The meeting has ended: its registrations are part of its record and can no longer "
             "be withdrawn."

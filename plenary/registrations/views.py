@@ -31,6 +31,7 @@ from plenary.registrations.permissions import (
     can_set_automatic_approval,
     can_view_approval_queue,
     can_view_participants,
+    can_withdraw_registration,
     decidable_registrations,
     registration_refusal,
     registrations_visible_to,
@@ -158,7 +159,7 @@ def my_meetings(request):
         .order_by("-meeting__start_date", "-created_at")
     )
     rows = [
-        (registration, withdrawal_refusal(request.user, registration) is None)
+        (registration, can_withdraw_registration(request.user, registration))
         for registration in registrations
     ]
     return render(request, "registrations/mine.html", {"rows": rows})

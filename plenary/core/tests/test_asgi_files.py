@@ -26,7 +26,9 @@ from plenary.asgi import application
 from plenary.core import asgi_files
 from plenary.documents import files
 from plenary.documents.models import Document
-from plenary.documents.tests.conftest import filled, register_contribution, upload
+from plenary.documents.tests.conftest import (
+    posted_contribution,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -136,10 +138,7 @@ def call(
 
 @pytest.fixture
 def posted(next_meeting, delegate) -> Document:
-    document = register_contribution(next_meeting, delegate)
-    upload(document, delegate, filled(document))
-    document.refresh_from_db()
-    return document
+    return posted_contribution(next_meeting, delegate)
 
 
 @pytest.fixture

@@ -114,3 +114,11 @@ def bulk_posted_contributions(meeting, person, *, count: int, start: int = 1, qu
         document.current_revision = revision
         document.questions.set(questions)
     Document.objects.bulk_update(documents, ["current_revision"])
+
+
+def posted_contribution(meeting, person) -> Document:
+    """A contribution the person registered and uploaded its file for: posted."""
+    document = register_contribution(meeting, person)
+    upload(document, person, filled(document))
+    document.refresh_from_db()
+    return document

@@ -24,15 +24,12 @@ from plenary.documents.permissions import (
 from plenary.meetings.models import Meeting
 from plenary.registrations.models import Registration
 
-from .conftest import filled, register_contribution, upload
+from .conftest import filled, posted_contribution, register_contribution, upload
 
 
 @pytest.fixture
 def posted(media, next_meeting, delegate) -> Document:
-    document = register_contribution(next_meeting, delegate)
-    upload(document, delegate, filled(document))
-    document.refresh_from_db()
-    return document
+    return posted_contribution(next_meeting, delegate)
 
 
 def _download(client, document):

@@ -9,7 +9,11 @@ from django.urls import reverse
 from plenary.api.tests.conftest import _token, bearer
 from plenary.documents.models import Document
 from plenary.documents.permissions import change_refusal, may_contribute
-from plenary.documents.tests.conftest import filled, register_contribution, upload, upload_file
+from plenary.documents.tests.conftest import (
+    filled,
+    posted_contribution,
+    upload_file,
+)
 from plenary.meetings.models import Meeting
 
 ENDED = "meeting has ended"
@@ -55,10 +59,7 @@ def test_the_api_refuses_with_the_reason(client, delegate, seed_meeting):
 @pytest.fixture
 def contribution(media, seed_meeting, delegate) -> Document:
     """The delegate's contribution to the seed meeting of 19 November 2020, uploaded."""
-    document = register_contribution(seed_meeting, delegate)
-    upload(document, delegate, filled(document))
-    document.refresh_from_db()
-    return document
+    return posted_contribution(seed_meeting, delegate)
 
 
 def test_the_submitter_changes_a_document_until_the_meeting_ends(

@@ -1,10 +1,6 @@
 """The register page kept in the cache: constant queries whatever the register's size, a new
 page after every write, and each reader's file links from the one kept table."""
 
-import shutil
-import socket
-import subprocess
-import threading
 from unittest import mock
 
 import pytest
@@ -17,6 +13,7 @@ from plenary.documents import register, services
 from plenary.documents.models import Document
 from plenary.meetings.models import Meeting
 from plenary.meetings.services.agenda import agenda_item_move
+from tests import servers
 
 from .conftest import bulk_posted_contributions, filled, register_contribution, upload
 
@@ -163,38 +160,10 @@ def _entry(text: str) -> register.Slotted:
     return register.Slotted(parts=[text], slots=[])
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def redis_server():
-    """A Redis of the tests' own, so that clearing it touches nobody else's keys."""
-    server = shutil.which("redis-server")
-    if server is None:
-        pytest.skip("redis-server is not installed")
-    port = _free_port()
-    process = subprocess.Popen(  # noqa: S603 (fixed arguments)
-        [server, "--port", str(port), "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-    )
-    try:
-        import redis
-
-        url = f"redis://127.0.0.1:{port}/0"
-        client = redis.Redis.from_url(url)
-        for _ in range(100):
-            try:
-                client.ping()
-                break
-            except redis.ConnectionError:
-                threading.Event().wait(0.05)
+    with servers.redis_server() as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(10)
 
 
 @pytest.fixture(params=["local memory", "redis"])

@@ -3,9 +3,6 @@ socket closed rather than buffered, arrivals announced once per burst."""
 
 import asyncio
 import json
-import shutil
-import socket
-import subprocess
 import threading
 
 import pytest
@@ -17,6 +14,7 @@ from django.test import Client
 from plenary.live import broadcast
 from plenary.live.models import Attendance, RoomEvent
 from plenary.routing import websocket_urlpatterns
+from tests import servers
 
 
 class Socket:
@@ -190,40 +188,15 @@ def test_a_burst_of_arrivals_is_announced_once_with_everyone_present(
     assert RoomEvent.objects.filter(type="presence").count() <= 2
 
 
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def redis_url(settings):
-    server = shutil.which("redis-server")
-    if server is None:
-        pytest.skip("redis-server is not installed")
-    port = _port()
-    process = subprocess.Popen(  # noqa: S603 (fixed arguments)
-        [server, "--port", str(port), "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-    )
-    try:
-        url = f"redis://127.0.0.1:{port}/0"
-        import redis
-
-        client = redis.Redis.from_url(url)
-        for _ in range(100):
-            try:
-                client.ping()
-                break
-            except redis.ConnectionError:
-                threading.Event().wait(0.05)
+    with servers.redis_server() as url:
         settings.REDIS_URL = url
         broadcast._redis = None
-        yield url
-    finally:
-        broadcast._redis = None
-        process.terminate()
-        process.wait(10)
+        try:
+            yield url
+        finally:
+            broadcast._redis = None
 
 
 def test_with_redis_an_event_reaches_the_sockets_through_one_subscription(redis_url):
@@ -250,7 +223,7 @@ def test_with_redis_an_event_reaches_the_sockets_through_one_subscription(redis_
 def test_without_its_redis_a_process_closes_the_socket_for_a_retry(
     settings, seed_meeting, participant
 ):
-    settings.REDIS_URL = f"redis://127.0.0.1:{_port()}/0"  # nothing listens there
+    settings.REDIS_URL = f"redis://127.0.0.1:{servers.free_port()}/0"  # nothing listens there
     broadcast._redis = None
     client = Client()
     client.force_login(participant)

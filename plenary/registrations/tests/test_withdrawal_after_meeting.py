@@ -15,16 +15,9 @@ ENDED = "The meeting has ended"
 
 
 @pytest.fixture
-def attended(seed_meeting, delegate) -> Registration:
+def attended(register, seed_meeting, delegate) -> Registration:
     """The delegate's registration for the seed meeting of 19 November 2020, made in time."""
-    return services.registration_create(
-        meeting=seed_meeting,
-        person=delegate,
-        mode="remote",
-        delegation_role="delegate",
-        by=delegate,
-        now=dt.datetime(2020, 10, 1, 12, tzinfo=UTC),
-    )
+    return register(delegate, meeting=seed_meeting, now=dt.datetime(2020, 10, 1, 12, tzinfo=UTC))
 
 
 def test_withdrawal_is_open_until_the_last_session_ends(attended, delegate, seed_meeting):
@@ -44,15 +37,9 @@ def test_the_service_refuses_after_the_meeting(attended, delegate):
 
 
 def test_my_meetings_offers_withdrawal_only_for_meetings_to_come(
-    client, attended, delegate, next_meeting
+    client, register, attended, delegate
 ):
-    upcoming = services.registration_create(
-        meeting=next_meeting,
-        person=delegate,
-        mode="remote",
-        delegation_role="delegate",
-        by=delegate,
-    )
+    upcoming = register(delegate)
     client.force_login(delegate)
     html = client.get(reverse("registrations:mine")).content.decode()
     assert reverse("registrations:withdraw", args=[upcoming.pk]) in html
