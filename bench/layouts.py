@@ -58,6 +58,12 @@ LAYOUTS = {
             lambda port: plenary("serve", "--host", HOST, "--port", str(port)),
         ),
         Layout(
+            "plenary-serve-t16",
+            "`plenary serve` with 16 page threads (PLENARY_HTTP_THREADS; the default is 4)",
+            lambda port: plenary("serve", "--host", HOST, "--port", str(port)),
+            env={"PLENARY_HTTP_THREADS": "16"},
+        ),
+        Layout(
             "uvicorn-a2wsgi",
             "uvicorn; HTTP to Django's WSGI handler in a2wsgi's pool (16 threads); WS to Channels",
             _uvicorn("bench.apps:a2wsgi_asgi"),

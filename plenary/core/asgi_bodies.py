@@ -19,6 +19,9 @@ What it does not change:
   Such a request may hold a thread while its body arrives; it is refused on arrival.
 - A client that leaves before its body is complete is dropped here: the application never sees
   a request it could not have answered, so it saves nothing and keeps no file.
+
+A body that stops arriving for `idle` seconds is answered 408 and dropped the same way, so that a
+stalled connection does not keep its part of a body forever.
 """
 
 import asyncio
@@ -37,6 +40,7 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 # The size of the pieces the application is given back, and of the writes to the temporary file.
 CHUNK = 1024 * 1024
 SPOOL_THREADS = 2
+IDLE_SECONDS = 120.0
 
 
 def _declared_length(scope: Scope) -> int | None:
@@ -122,12 +126,14 @@ class RequestBodyBuffer:
         limit: int,
         memory: int,
         directory: str | None = None,
+        idle: float = IDLE_SECONDS,
         spool_threads: int = SPOOL_THREADS,
     ):
         self.app = app
         self.limit = limit
         self.memory = memory
         self.directory = directory
+        self.idle = idle
         self.io = ThreadPoolExecutor(max_workers=spool_threads, thread_name_prefix="body-spool")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -142,7 +148,11 @@ class RequestBodyBuffer:
         try:
             complete = False
             while not complete and spool.size <= self.limit:
-                message = await receive()
+                try:
+                    message = await asyncio.wait_for(receive(), self.idle)
+                except TimeoutError:
+                    await _timed_out(send, self.idle)
+                    return
                 if message["type"] == "http.disconnect":
                     return
                 await spool.write(message.get("body", b""))
@@ -150,6 +160,22 @@ class RequestBodyBuffer:
             await self.app(scope, _replay(spool, complete, receive), send)
         finally:
             await spool.close()
+
+
+async def _timed_out(send: Send, idle: float) -> None:
+    text = f"The request's body stopped arriving for {idle:.0f} seconds; send it again.\n"
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 408,
+            "headers": [
+                (b"content-type", b"text/plain; charset=utf-8"),
+                (b"content-length", str(len(text)).encode()),
+                (b"connection", b"close"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": text.encode()})
 
 
 def _replay(spool: _Spool, complete: bool, receive: Receive) -> Receive:

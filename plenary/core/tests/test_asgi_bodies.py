@@ -144,6 +144,29 @@ def test_a_client_that_leaves_before_its_body_is_complete_never_reaches_the_appl
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_body_that_stops_arriving_is_answered_408_and_never_reaches_the_application():
+    client = Client([b"x" * 100, b"y" * 100])
+    called = []
+
+    async def app(scope, receive, send):
+        called.append(True)
+
+    async def stalled():
+        if client.delivered == 0:
+            return await client.receive()
+        await asyncio.Event().wait()  # the second piece never comes
+
+    sent: list[dict] = []
+
+    async def send(message):
+        sent.append(message)
+
+    buffered = RequestBodyBuffer(app, limit=1000, memory=10, idle=0.05)
+    asyncio.run(buffered(_scope(headers=((b"content-length", b"200"),)), stalled, send))
+    assert called == []
+    assert sent[0]["status"] == 408 and b"stopped arriving" in sent[1]["body"]
+
+
 def test_a_body_declared_too_large_is_handed_over_as_it_arrives():
     """The application refuses it with its own message (413 and the limit)."""
     pieces = [b"y" * 600] * 3
