@@ -43,22 +43,19 @@ SPOOL_THREADS = 2
 IDLE_SECONDS = 120.0
 
 
-def _declared_length(scope: Scope) -> int | None:
-    """The request's Content-Length, None when it has none (or when it is not a number)."""
+def _body_length(scope: Scope) -> int | None:
+    """The body's declared length: 0 for none, None when it is sent in chunks of unsaid length
+    (Transfer-Encoding) or its Content-Length is not a number."""
+    chunked = False
     for name, value in scope.get("headers", ()):
-        if name.lower() == b"content-length":
+        name = name.lower()
+        if name == b"content-length":
             try:
                 return int(value)
             except ValueError:
                 return None
-    return None
-
-
-def _has_body(scope: Scope) -> bool:
-    length = _declared_length(scope)
-    if length is not None:
-        return length > 0
-    return any(name.lower() == b"transfer-encoding" for name, _ in scope.get("headers", ()))
+        chunked = chunked or name == b"transfer-encoding"
+    return None if chunked else 0
 
 
 class _Spool:
@@ -137,11 +134,9 @@ class RequestBodyBuffer:
         self.io = ThreadPoolExecutor(max_workers=spool_threads, thread_name_prefix="body-spool")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not _has_body(scope):
-            await self.app(scope, receive, send)
-            return
-        declared = _declared_length(scope)
-        if declared is not None and declared > self.limit:
+        declared = _body_length(scope) if scope["type"] == "http" else 0
+        # Nothing to receive, or too much: the view refuses the latter with its own message.
+        if declared == 0 or (declared is not None and declared > self.limit):
             await self.app(scope, receive, send)
             return
         spool = _Spool(self.memory, self.directory, self.io)
