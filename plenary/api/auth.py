@@ -4,17 +4,67 @@ Each route's permission check then asks the same functions as the pages do, with
 ``request.user`` set to the person the token or session belongs to.
 """
 
+import datetime as dt
+
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
+from plenary.api import services
 from plenary.api.errors import Forbidden, NotAuthenticated
 from plenary.api.models import ApiToken
-from plenary.api.services import token_authenticate
+from plenary.api.routes.common import RowRead
+from plenary.core.db import unflushed_transaction
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+# A token by its digest, with its person, their organization and the roles they hold. The roles
+# come one row each (none for most people) and are kept on the person for this request only, as
+# groups.permissions.roles_held keeps them: a changed role or a revoked token counts from the
+# next request, and the access rule and the registration checks need no statement of their own.
+_token_read = RowRead(
+    ApiToken,
+    "digest",
+    related=("user", "user__organization"),
+    where=(("revoked_at", "IS NULL"), ("user__is_active", "")),
+    many=("user__roles", ("body", "name")),
+)
+
+
+def token_authenticate(secret: str) -> ApiToken | None:
+    """The active token with this secret, its person loaded with their organization and roles,
+    noting that it was used (as ``services.token_authenticate`` does, in one statement)."""
+    if not secret.startswith(services.TOKEN_MARK):
+        return None
+    token, roles = _token_read(services.token_digest(secret))
+    if token is None:
+        return None
+    token.user._plenary_roles = frozenset(roles)
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at >= services.LAST_USED_PRECISION:
+        _note_use(token, now)
+    return token
+
+
+def _note_use(token: ApiToken, now: dt.datetime) -> None:
+    """Write when the token was last used, as ``services`` does: a bare UPDATE in a transaction
+    of its own, asynchronous on PostgreSQL. Its SQL is written out here because in a
+    registration burst every request is a token's first use, and the ORM's build of this UPDATE
+    cost twice what the write itself costs."""
+    field = ApiToken._meta.get_field("last_used_at")
+    quote = connection.ops.quote_name
+    sql = (
+        f"UPDATE {quote(ApiToken._meta.db_table)} SET {quote(field.column)} = %s "  # noqa: S608
+        f"WHERE {quote(ApiToken._meta.pk.column)} = %s"
+    )
+    with unflushed_transaction(), connection.cursor() as cursor:
+        cursor.execute(sql, [field.get_db_prep_value(now, connection), token.pk])
+    token.last_used_at = now
 
 
 class Caller:

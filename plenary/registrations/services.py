@@ -14,7 +14,7 @@ from plenary.accounts.models import User
 from plenary.core.tasks import enqueue_on_commit
 from plenary.meetings.models import Meeting
 from plenary.meetings.selectors import deadline_passed, meeting_deadlines
-from plenary.membership.models import FocalPoint, Organization
+from plenary.membership.models import Organization
 from plenary.registrations import tasks
 from plenary.registrations.models import AutomaticApprovalChange, Registration, RegistrationEvent
 from plenary.registrations.permissions import (
@@ -177,21 +177,25 @@ def registration_create(
         message, deadline = _deadline_message(meeting)
         raise DeadlinePassed(message, deadline=deadline)
 
-    # Read afresh: the organization's setting may have changed since the person was loaded.
-    # Its focal points are a handful of ids: whether it has any, and whether the person is one.
-    organization, focal_points = None, frozenset()
+    # The organization's setting is read afresh (it may have changed since the person was
+    # loaded), with its focal points, a handful of ids: whether it has any, and whether the
+    # person is one. One row per focal point (one with none), in one query.
+    organization, automatic_approval, focal_points = None, False, set()
     if person.organization_id is not None:
-        organization = Organization.objects.get(pk=person.organization_id)
-        focal_points = frozenset(
-            FocalPoint.objects.filter(organization=organization).values_list("person_id", flat=True)
-        )
+        organization = person.organization
+        for approves, focal_point in Organization.objects.filter(
+            pk=person.organization_id
+        ).values_list("automatic_approval", "focal_points__person_id"):
+            automatic_approval = approves
+            if focal_point is not None:
+                focal_points.add(focal_point)
     is_focal_point = person.pk in focal_points
     has_focal_points = bool(focal_points)
     if by_secretariat and by.pk != person.pk:
         state, automatic, reason = State.APPROVED, False, "Registered by the secretariat."
     elif is_focal_point:
         state, automatic, reason = State.APPROVED, True, "A focal point's own request."
-    elif organization is not None and organization.automatic_approval:
+    elif automatic_approval:
         state, automatic = State.APPROVED, True
         reason = "The organization approves its requests automatically."
     elif by_secretariat:

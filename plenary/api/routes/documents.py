@@ -42,7 +42,7 @@ from plenary.api.pagination import (
     encode_cursor,
     paginate,
 )
-from plenary.api.routes.common import ANONYMOUS_ALLOWED, ERRORS, responses
+from plenary.api.routes.common import ANONYMOUS_ALLOWED, ERRORS, RowRead, responses
 from plenary.api.schemas import (
     ContributionIn,
     DocumentDetail,
@@ -291,13 +291,13 @@ def list_documents(
     return HttpResponse(page.for_reader(request.user), content_type=JSON)
 
 
+_register_meeting_read = RowRead(Meeting, "slug")
+
+
 def _register_meeting(request: HttpRequest, slug: str) -> Meeting:
-    """The meeting, with what its register needs only (its body is read for a draft alone)."""
-    try:
-        meeting = Meeting.objects.only("slug", "body_id", "start_date", "status").get(slug=slug)
-    except Meeting.DoesNotExist:
-        raise NotFound("No meeting matches that slug.") from None
-    if not can_view_meeting(request.user, meeting):
+    """The meeting without its body (read for a draft alone), in the register's every request."""
+    meeting, _ = _register_meeting_read(slug)
+    if meeting is None or not can_view_meeting(request.user, meeting):
         raise NotFound("No meeting matches that slug.")
     return meeting
 

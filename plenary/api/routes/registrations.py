@@ -9,7 +9,7 @@ write is a service call; refusals of the services become errors with stable code
 
 import datetime as dt
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Path, Query, Router
@@ -18,12 +18,12 @@ from ninja.responses import Status
 from plenary.api.auth import MEMBERS, require_person
 from plenary.api.errors import ApiError, Conflict, Error, Forbidden, InvalidInput, NotFound
 from plenary.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Ordering, paginate
-from plenary.api.routes.common import ERRORS, responses
+from plenary.api.routes.common import ERRORS, RowRead, responses
 from plenary.api.schemas import ReasonIn, RegisterIn, RegistrationOut, RegistrationPage
 from plenary.meetings.models import Meeting
 from plenary.meetings.permissions import can_view_meeting
 from plenary.meetings.selectors import deadline_passed
-from plenary.registrations import selectors, services
+from plenary.registrations import services
 from plenary.registrations.forms import ReasonForm
 from plenary.registrations.models import Registration, RegistrationEvent
 from plenary.registrations.permissions import (
@@ -72,13 +72,18 @@ def _refused(error: services.RegistrationError) -> ApiError:
     return InvalidInput(error.message, field=error.field)
 
 
+# The meeting with its body and that body's parent, as selectors.meetings_for_registering reads
+# it (a registration's most costly read when the ORM builds it).
+_meeting_read = RowRead(Meeting, "slug", related=("body", "body__parent"))
+
+
 def _meeting(request: HttpRequest, slug: str, *, registering: bool = False) -> Meeting:
-    meetings = Meeting.objects.select_related("body__parent")
-    if registering:
-        meetings = selectors.meetings_for_registering()
-    meeting = meetings.filter(slug=slug).first()
+    meeting, _ = _meeting_read(slug)
     if meeting is None or not can_view_meeting(request.user, meeting):
         raise NotFound("No meeting matches that slug.")
+    if registering:
+        # Its deadlines are computed several times (the refusal, the service), from one read.
+        prefetch_related_objects([meeting], "deadline_overrides")
     return meeting
 
 

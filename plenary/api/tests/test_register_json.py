@@ -111,3 +111,20 @@ def test_the_page_changes_after_each_write(client, next_meeting, delegate, chair
     assert first_item()["state"] == "withdrawn"
     services.document_withdraw(document=reserved, actor=delegate)
     assert _get(client, url)[1]["items"][-1]["state"] == "withdrawn"
+
+
+def test_a_kept_page_costs_a_member_four_statements(
+    client, next_meeting, delegate, delegate_read_token
+):
+    """The token with its person, organization and roles; the meeting; the register's version;
+    the access rule over the page's documents."""
+    bulk_posted_contributions(next_meeting, delegate, count=3)
+    url = f"/api/v1/meetings/{next_meeting.slug}/documents"
+    _get(client, url, delegate_read_token)  # built, and the token's first use noted
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, headers=bearer(delegate_read_token))
+    assert response.status_code == 200
+    statements = [q["sql"] for q in captured.captured_queries]
+    assert len(statements) == 4, statements
+    assert '"groups_role"' in statements[0] and '"accounts_user"' in statements[0]
+    assert not any('"groups_role"' in sql for sql in statements[1:])

@@ -103,16 +103,18 @@ def test_a_member_registers_and_waits_for_the_focal_point(
 
 
 def test_registering_reads_little_and_writes_once(client, next_meeting, delegate_token):
-    """The burst's path: the token, the meeting, the person's roles and organization are read;
-    the registration, its event and (with the database backend) its e-mail's task are written in
-    one transaction; nothing is read back for the answer, and no live registration is looked up
-    first (the database's constraint refuses a second one)."""
+    """The burst's path reads four times: the token with its person, their organization and
+    roles; the meeting with its body; its deadline overrides; the organization's automatic
+    approval with its focal points. The registration, its event and (with the database backend)
+    its e-mail's task are written in one transaction; nothing is read back for the answer, and
+    no live registration is looked up first (the database's constraint refuses a second one)."""
     with CaptureQueriesContext(connection) as captured:
         response = _register(client, next_meeting, delegate_token)
     assert response.status_code == 201
     statements = [q["sql"].split()[0].upper() for q in captured.captured_queries]
     tables = " ".join(q["sql"] for q in captured.captured_queries)
-    assert statements.count("SELECT") == 6, captured.captured_queries
+    assert statements.count("SELECT") == 4, captured.captured_queries
+    assert '"groups_role"' in captured.captured_queries[0]["sql"]  # the roles come with the token
     assert statements.count("INSERT") == 2  # the immediate task backend writes no task row
     assert statements.count("UPDATE") == 1  # the token's last use
     assert '"registrations_registration"' not in tables.split("INSERT", 1)[0]
