@@ -23,6 +23,9 @@ bench.server) and measures, in one run:
 
     .venv/bin/python -m bench.doc_io                       # everything (about 25 minutes)
     .venv/bin/python -m bench.doc_io --only upload,download,slow
+    .venv/bin/python -m bench.doc_io --site var/bench/run-… --only search   # a kept run again
+    DATABASE_URL=postgres://…/plenary_bench_… .venv/bin/python -m bench.doc_io \
+        --site var/bench/run-… --only search                 # the same, kept on PostgreSQL
 """
 
 import argparse
@@ -496,20 +499,32 @@ def measure_ok(base_url: str, seconds: float, concurrency: list[int]):
     return ["/ok (the server's floor): " + "; ".join(cells)]
 
 
+def _postgres_url(url: str) -> bool:
+    return urlsplit(url).scheme in ("postgres", "postgresql", "pgsql", "postgis")
+
+
 @contextlib.contextmanager
 def _kept_site(var_dir: Path, seed: list[str]):
     """The environment of a kept run folder, with the seed run again (it adds nothing but a
-    fresh session and tokens, which the new SECRET_KEY needs)."""
+    fresh session and tokens, which the new SECRET_KEY needs). Its database is the folder's
+    SQLite file or, for a run made on PostgreSQL, the kept database DATABASE_URL names (the
+    one `--keep` printed)."""
     import secrets
     import subprocess
 
     from bench.server import HOST, ROOT
 
     var_dir = var_dir.resolve()
-    if not (var_dir / "plenary.sqlite3").exists():
-        raise SystemExit(f"{var_dir} holds no plenary.sqlite3")
+    database_url = os.environ.get("DATABASE_URL", "")
+    on_postgres = _postgres_url(database_url) and not (var_dir / "plenary.sqlite3").exists()
+    if not on_postgres and not (var_dir / "plenary.sqlite3").exists():
+        raise SystemExit(
+            f"{var_dir} holds no plenary.sqlite3 (for a PostgreSQL run, set DATABASE_URL to "
+            "the database it kept)"
+        )
     env = {
         **{k: v for k, v in os.environ.items() if k != "DATABASE_URL"},
+        **({"DATABASE_URL": database_url} if on_postgres else {}),
         "PLENARY_ENV": "production",
         "DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(64),
@@ -537,8 +552,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument(
         "--site",
         type=Path,
-        help="measure again on a run's folder kept with --keep (SQLite): its documents are "
-        "kept, its tokens and session made anew",
+        help="measure again on a run's folder kept with --keep: its documents are kept, its "
+        "tokens and session made anew (a PostgreSQL run's database: set DATABASE_URL to it)",
     )
     args = p.parse_args(argv)
     wanted = {w.strip() for w in args.only.split(",") if w.strip()}

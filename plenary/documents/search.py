@@ -27,23 +27,9 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 import pypdf
-from django.contrib.postgres.search import (
-    SearchHeadline,
-    SearchQuery,
-    SearchRank,
-)
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
-from django.db.models import (
-    Case,
-    F,
-    FloatField,
-    QuerySet,
-    TextField,
-    Value,
-    When,
-)
-from django.db.models.functions import Left
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -66,6 +52,9 @@ SNIPPET_WORDS = 24
 # How much of a file's text its snippet is made from on PostgreSQL, whose ts_headline parses all
 # the text it is given (a few pages; see _TsVector.snippets).
 SNIPPET_TEXT_CHARS = 20_000
+# Of those, only the stretch where the query's words are first found is parsed, with this many
+# characters before and after it (a headline is at most SNIPPET_WORDS words).
+SNIPPET_CONTEXT_CHARS = 300
 # Text past this is not indexed (it keeps a PostgreSQL tsvector well under its 1 MB limit).
 MAX_TEXT_CHARS = 400_000
 # Documents still in the secretariat's queue are nobody's search result.
@@ -483,10 +472,7 @@ class SearchResults:
             return []
         ids = [pk for pk, _ in rows]
         # Only the page's hits are quoted, and only readable ones from their file.
-        snippets = self.backend.snippets([pk for pk in ids if pk in readable], readable=True)
-        snippets.update(
-            self.backend.snippets([pk for pk in ids if pk not in readable], readable=False)
-        )
+        snippets = self.backend.snippets(ids, readable=readable.intersection(ids))
         documents = Document.objects.select_related(
             "study_group", "study_period", "meeting"
         ).in_bulk(ids)
@@ -652,9 +638,14 @@ class _Fts5:
         sql = " UNION ALL ".join(parts) + " ORDER BY score, id LIMIT %s OFFSET %s"
         return self._fetch(sql, [*params, limit, offset])
 
-    def snippets(self, ids: list[int], *, readable: bool) -> dict[int, tuple[str, str, str]]:
-        """(file, abstract, title) snippets of these documents; unless ``readable``, none of
-        the file, and the others from the metadata's own table."""
+    def snippets(self, ids: list[int], *, readable: set[int]) -> dict[int, tuple[str, str, str]]:
+        """(file, abstract, title) snippets of these documents: of the ``readable`` ones from
+        documents_search, of the others from the metadata's own table, none of the file."""
+        quotes = self._snippets([pk for pk in ids if pk in readable], readable=True)
+        quotes.update(self._snippets([pk for pk in ids if pk not in readable], readable=False))
+        return quotes
+
+    def _snippets(self, ids: list[int], *, readable: bool) -> dict[int, tuple[str, str, str]]:
         if not ids:
             return {}
         table = "documents_search" if readable else "documents_search_metadata"
@@ -692,8 +683,9 @@ class _TsVector:
     ok = True
 
     def __init__(self, user, text: str):
-        self.query = SearchQuery(text, config=CONFIG, search_type="websearch")
         self.query_params = [CONFIG, text]
+        # The query's words, for the patterns that find them in a file's text (see snippets).
+        self.words = sorted({word.lower() for word in _WORD_RE.findall(text)})
         self.hidden = _hidden_ids(user)
         readable_sql, self.readable_params = (
             documents_with_readable_files(user, Document.objects.order_by())
@@ -765,8 +757,14 @@ class _TsVector:
         return size * wanted * 5 // (4 * matched) + 1 if matched else rest
 
     def count(self) -> int:
+        """Every match, counted through the vectors' GIN indexes: planned as the newest
+        matches' windows are (see newest), since otherwise the planner prefers reading every
+        row and, for the matches by the file's text, every file's vector from its TOAST storage
+        (a word in most of 50,000 documents: about 450 ms, against 75-115 through the indexes)."""
         sql, params = self._found()
-        return self._fetch(f"SELECT count(*) FROM ({sql}) AS found", params)[0][0]  # noqa: S608
+        with self._planned() as cursor:
+            cursor.execute(f"SELECT count(*) FROM ({sql}) AS found", params)  # noqa: S608
+            return cursor.fetchone()[0]
 
     def newest(self, offset: int, limit: int) -> list[tuple[int, bool]]:
         """As _Fts5.newest: the metadata's newest ``offset + limit`` matches, then the matches
@@ -859,74 +857,139 @@ class _TsVector:
                 size = self._next_window(high - low, matched, wanted, low)
                 high = low
         ids = sorted(by_metadata + found, reverse=True)[offset:count]
-        # Readability of these entries alone, each by its key (within the query above, the
-        # planner would hash the rule over every document).
-        readable = {
-            pk
-            for (pk,) in self._fetch(
-                f"SELECT t.document_id FROM unnest(%s::bigint[]) AS t(document_id) "  # noqa: S608
-                f"WHERE {self.readable_sql.format(key='t.document_id')}",
-                [ids, *self.readable_params],
+        # The matches by the file's text were found readable; the metadata's are asked, these
+        # entries alone and each by its key (within the query above, the planner would hash
+        # the rule over every document).
+        readable = set(found).intersection(ids)
+        asked = [pk for pk in ids if pk not in readable]
+        if asked:
+            readable.update(
+                pk
+                for (pk,) in self._fetch(
+                    "SELECT t.document_id FROM unnest(%s::bigint[]) AS t(document_id) "  # noqa: S608
+                    f"WHERE {self.readable_sql.format(key='t.document_id')}",
+                    [asked, *self.readable_params],
+                )
             )
-        }
         return [(pk, pk in readable) for pk in ids]
 
     def ranked(
         self, readable: list[int], others: list[int], offset: int, limit: int
     ) -> list[tuple[int, float]]:
         """These candidates, best first by ts_rank: readable documents by their whole vector,
-        the others by their metadata's."""
-        rows = (
-            DocumentText.objects.filter(document_id__in=[*readable, *others])
-            .annotate(
-                rank=Case(
-                    When(document_id__in=readable, then=SearchRank(F("full_vector"), self.query)),
-                    default=SearchRank(F("metadata_vector"), self.query),
-                    output_field=FloatField(),
-                )
-            )
-            .order_by("-rank", "document_id")
-            .values_list("document_id", "rank")[offset : offset + limit]
+        the others by their metadata's. The candidates go in as two array parameters: as
+        lists of literals (the ORM's ``__in``), 500 keys cost more to build, send and parse
+        than the ranking itself."""
+        table = connection.ops.quote_name(DocumentText._meta.db_table)
+        sql = (
+            "SELECT t.document_id, CASE WHEN t.document_id = ANY(%s::bigint[]) "  # noqa: S608
+            "THEN ts_rank(t.full_vector, q.query) ELSE ts_rank(t.metadata_vector, q.query) "
+            f"END AS rank FROM {table} AS t, "
+            "websearch_to_tsquery(%s::regconfig, %s) AS q(query) "
+            "WHERE t.document_id = ANY(%s::bigint[]) "
+            "ORDER BY rank DESC, t.document_id LIMIT %s OFFSET %s"
         )
+        rows = self._fetch(sql, [readable, *self.query_params, [*readable, *others], limit, offset])
         return [(pk, -rank) for pk, rank in rows]
 
-    def snippets(self, ids: list[int], *, readable: bool) -> dict[int, tuple[str, str, str]]:
-        """(file, abstract, title) headlines of these documents, the file's only if
-        ``readable``. ts_headline parses all the text it is given, so the file's headline
-        is made from its first SNIPPET_TEXT_CHARS characters: a document matched only
-        further on is still found and ranked, quoted by its metadata."""
+    @staticmethod
+    def _headline_options(**options: Any) -> str:
+        """ts_headline's options as one string, each value quoted (as SearchHeadline does)."""
+        options = {
+            "StartSel": START,
+            "StopSel": STOP,
+            "MaxWords": SNIPPET_WORDS,
+            "MinWords": 8,
+            **options,
+        }
+        return ", ".join(
+            connection.ops.compose_sql(f"{name}=%s", [value]) for name, value in options.items()
+        )
+
+    def snippets(self, ids: list[int], *, readable: set[int]) -> dict[int, tuple[str, str, str]]:
+        """(file, abstract, title) headlines of these documents, in one statement; the file's
+        only for the ``readable`` ones (for the others their text is not even read), and each
+        only while those before it show no match (the page shows the first that does).
+
+        ts_headline parses and stems every word it is given, which makes the file's headline
+        the costliest part of a page of hits: about 0.1 ms for each 1,000 characters. It is
+        given the file's first SNIPPET_TEXT_CHARS characters (a document matched only further
+        on is still found and ranked, quoted by its metadata), and of those, when each of the
+        query's words is found there by a pattern (the word as typed, or a word starting with
+        its lexeme: a regular expression reads the text far faster than the parser), only
+        the stretch from the first of those words to the last, with SNIPPET_CONTEXT_CHARS
+        around it. When a word is not found so (another form of it), or that stretch makes
+        no headline, the headline is made from all those characters, as it is on a server
+        older than PostgreSQL 15 (which brought regexp_instr). The text is read from its
+        storage once, whatever the expressions that use it."""
         if not ids:
             return {}
-        options = {
-            "config": CONFIG,
-            "start_sel": START,
-            "stop_sel": STOP,
-            "max_words": SNIPPET_WORDS,
-            "min_words": 8,
+        found = (
+            "ARRAY(SELECT regexp_instr(x.head, u.pattern, 1, 1, 0, 'i') "
+            "FROM unnest(w.words) AS u(pattern))"
+            if connection.pg_version >= 150000
+            else "'{}'::integer[]"
+        )
+        table = connection.ops.quote_name(DocumentText._meta.db_table)
+        documents = connection.ops.quote_name(Document._meta.db_table)
+        text_options = self._headline_options(MaxFragments=2, FragmentDelimiter=f" {ELLIPSIS} ")
+        sql = (
+            # The query, and a pattern for each of its words but the stop words it leaves out.
+            "WITH w AS MATERIALIZED (SELECT websearch_to_tsquery(%s::regconfig, %s) AS query, "  # noqa: S608
+            "ARRAY(SELECT '\\m(?:' || array_to_string(array_prepend(v.word || '\\M', "
+            "tsvector_to_array(to_tsvector(%s::regconfig, v.word))), '|') || ')' "
+            "FROM unnest(%s::text[]) AS v(word) "
+            "WHERE to_tsvector(%s::regconfig, v.word) <> ''::tsvector) AS words) "
+            # A quote the page will not show (the file's shows a match, or the abstract's)
+            # is not made.
+            "SELECT t.document_id, h.quote, a.quote, CASE WHEN strpos(h.quote, %s) > 0 "
+            "OR strpos(a.quote, %s) > 0 THEN '' "
+            "ELSE ts_headline(%s::regconfig, d.title, w.query, %s) END "
+            f"FROM {table} AS t JOIN {documents} AS d ON d.id = t.document_id CROSS JOIN w "
+            # Each readable text once (OFFSET 0 keeps the planner from repeating the
+            # expression wherever its result is used), and where each word is first found.
+            f"LEFT JOIN LATERAL (SELECT x.head, {found} AS found "
+            "FROM (SELECT CASE WHEN t.document_id = ANY(%s::bigint[]) "
+            "THEN substr(t.text, 1, %s) END AS head OFFSET 0) AS x OFFSET 0) AS f ON true "
+            "LEFT JOIN LATERAL (SELECT CASE WHEN f.head IS NOT NULL "
+            "AND cardinality(f.found) > 0 AND 0 <> ALL(f.found) "
+            "THEN ts_headline(%s::regconfig, substr(f.head, r.low, r.high - r.low), w.query, %s) "
+            "END AS near FROM (SELECT greatest(1, min(a) - %s) AS low, max(a) + %s AS high "
+            "FROM unnest(f.found) AS a) AS r OFFSET 0) AS n ON true "
+            "CROSS JOIN LATERAL (SELECT CASE WHEN f.head IS NULL THEN '' "
+            "WHEN strpos(n.near, %s) > 0 THEN n.near "
+            "ELSE ts_headline(%s::regconfig, f.head, w.query, %s) END AS quote OFFSET 0) AS h "
+            "CROSS JOIN LATERAL (SELECT CASE WHEN strpos(h.quote, %s) > 0 THEN '' "
+            "ELSE ts_headline(%s::regconfig, d.abstract, w.query, %s) END AS quote "
+            "OFFSET 0) AS a "
+            "WHERE t.document_id = ANY(%s::bigint[])"
+        )
+        params = [
+            *self.query_params,
+            CONFIG,
+            self.words,
+            CONFIG,
+            START,
+            START,
+            CONFIG,
+            self._headline_options(HighlightAll=True),
+            list(readable),
+            SNIPPET_TEXT_CHARS,
+            CONFIG,
+            text_options,
+            SNIPPET_CONTEXT_CHARS,
+            SNIPPET_CONTEXT_CHARS,
+            START,
+            CONFIG,
+            text_options,
+            START,
+            CONFIG,
+            self._headline_options(),
+            ids,
+        ]
+        return {
+            pk: (text, abstract, title) for pk, text, abstract, title in self._fetch(sql, params)
         }
-        text = (
-            SearchHeadline(
-                Left("text", SNIPPET_TEXT_CHARS),
-                self.query,
-                max_fragments=2,
-                fragment_delimiter=f" {ELLIPSIS} ",
-                **options,
-            )
-            if readable
-            else Value("", output_field=TextField())
-        )
-        rows = (
-            DocumentText.objects.filter(pk__in=ids)
-            .annotate(
-                text_headline=text,
-                abstract_headline=SearchHeadline("document__abstract", self.query, **options),
-                title_headline=SearchHeadline(
-                    "document__title", self.query, highlight_all=True, **options
-                ),
-            )
-            .values_list("pk", "text_headline", "abstract_headline", "title_headline")
-        )
-        return {pk: (text, abstract, title) for pk, text, abstract, title in rows}
 
 
 def search_documents(user, text: str) -> SearchResults:

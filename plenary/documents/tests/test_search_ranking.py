@@ -77,6 +77,7 @@ def test_the_snippets_are_made_for_the_page_alone(five, delegate, monkeypatch):
 
         def recording(self, ids, *, readable, original=original):
             quoted.extend(ids)
+            assert set(readable) <= set(ids)
             return original(self, ids, readable=readable)
 
         monkeypatch.setattr(backend, "snippets", recording)
@@ -290,6 +291,24 @@ def test_the_planner_settings_end_with_the_search_in_a_callers_transaction(mixed
         assert len(search.search_documents(academic, "wallabyhop")[0:5]) == 5
         assert settings() == before
     assert settings() == before
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner settings")
+def test_the_count_past_the_ranked_matches_is_planned_as_the_newest_matches_are(
+    mixed, academic, monkeypatch
+):
+    """Past RANKED_MATCHES the count reads every match; it does so under the settings that make
+    the newest matches' windows go through the GIN indexes (otherwise a word in most documents
+    has every file's vector read), which end with it inside a caller's transaction too."""
+    monkeypatch.setattr(search, "RANKED_MATCHES", 1)
+    with transaction.atomic(), CaptureQueriesContext(connection) as context:
+        assert search.search_documents(academic, "wallabyhop").count() == 5
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('enable_seqscan')")
+            assert cursor.fetchone() == ("on",)
+    statements = [query["sql"] for query in context.captured_queries]
+    counted = next(i for i, sql in enumerate(statements) if sql.startswith("SELECT count(*)"))
+    assert "set_config" in statements[counted - 1]
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="ts_headline's bounded text")
