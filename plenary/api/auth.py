@@ -19,6 +19,7 @@ from plenary.api.errors import Forbidden, NotAuthenticated
 from plenary.api.models import ApiToken
 from plenary.api.routes.common import RowRead
 from plenary.core.db import unflushed_transaction
+from plenary.groups.permissions import remember_roles
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
@@ -44,7 +45,7 @@ def token_authenticate(secret: str) -> ApiToken | None:
     token, roles = _token_read(services.token_digest(secret))
     if token is None:
         return None
-    token.user._plenary_roles = frozenset(roles)
+    remember_roles(token.user, roles)
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at >= services.LAST_USED_PRECISION:
         _note_use(token, now)

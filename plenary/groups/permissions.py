@@ -20,6 +20,12 @@ def roles_held(user) -> frozenset[tuple[int, str]]:
     return cached
 
 
+def remember_roles(user, roles: Iterable[tuple[int, str]]) -> None:
+    """Keep the (body id, role name) pairs a caller read with the user (the API's token read
+    brings them in its one statement), so that roles_held does not read them again."""
+    user._plenary_roles = frozenset(roles)
+
+
 def forget_roles(user) -> None:
     """Drop the roles kept on a user object, after a service changed them."""
     user.__dict__.pop("_plenary_roles", None)
