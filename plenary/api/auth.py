@@ -38,8 +38,8 @@ _token_read = RowRead(
 
 
 def token_authenticate(secret: str) -> ApiToken | None:
-    """The active token with this secret, its person loaded with their organization and roles,
-    noting that it was used (as ``services.token_authenticate`` does, in one statement)."""
+    """The active token with this secret, its person loaded with their organization and roles
+    (one statement), noting that it was used."""
     if not secret.startswith(services.TOKEN_MARK):
         return None
     token, roles = _token_read(services.token_digest(secret))
@@ -53,8 +53,12 @@ def token_authenticate(secret: str) -> ApiToken | None:
 
 
 def _note_use(token: ApiToken, now: dt.datetime) -> None:
-    """Write when the token was last used, as ``services`` does: a bare UPDATE in a transaction
-    of its own, asynchronous on PostgreSQL. Its SQL is written out here because in a
+    """Write when the token was last used: a bare UPDATE, so that two requests at once both
+    write a fresh instant and neither waits.
+
+    The instant tells a person which of their tokens are alive; it is not a record anyone relies
+    on. So on PostgreSQL it commits without waiting for the disk (asynchronous commit: a crash may
+    lose the last instants, never corrupt anything). Its SQL is written out here because in a
     registration burst every request is a token's first use, and the ORM's build of this UPDATE
     cost twice what the write itself costs."""
     field = ApiToken._meta.get_field("last_used_at")

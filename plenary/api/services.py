@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from plenary.accounts.models import User
 from plenary.api.models import ApiToken
-from plenary.core.db import unflushed_transaction
 
 # Recognisable in logs and by secret scanners; the rest is 256 bits from the OS's generator.
 TOKEN_MARK = "pln_"
@@ -55,35 +54,3 @@ def token_revoke(*, token: ApiToken) -> ApiToken:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
     return token
-
-
-def token_authenticate(secret: str) -> ApiToken | None:
-    """The active token with this secret (its person and their organization loaded, as the
-    permission checks read both), noting that it was used."""
-    if not secret.startswith(TOKEN_MARK):
-        return None
-    token = (
-        ApiToken.objects.select_related("user__organization")
-        .filter(digest=token_digest(secret), revoked_at__isnull=True, user__is_active=True)
-        .first()
-    )
-    if token is None:
-        return None
-    now = timezone.now()
-    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_PRECISION:
-        _note_use(token, now)
-    return token
-
-
-def _note_use(token: ApiToken, now: dt.datetime) -> None:
-    """Write when the token was last used: a bare UPDATE, so that two requests at once both
-    write a fresh instant and neither waits.
-
-    The instant tells a person which of their tokens are alive; it is not a record anyone relies
-    on. So on PostgreSQL, when this write is a transaction of its own, it commits without waiting
-    for the disk (asynchronous commit: a crash may lose the last instants, never corrupt
-    anything), instead of making the request wait for a flush of its own before its real work.
-    """
-    with unflushed_transaction():
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    token.last_used_at = now

@@ -8,8 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from plenary.api.auth import token_authenticate
 from plenary.api.models import ApiToken
-from plenary.api.services import token_authenticate, token_create, token_revoke
+from plenary.api.services import token_create, token_revoke
 
 from .conftest import bearer
 
