@@ -221,10 +221,14 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
         },
+        # Kept register pages stay in each process's memory even with Redis: their keys carry the
+        # register's version (read from the database), so every process sees a change at once,
+        # and reading a whole page out of Redis and unpickling it on every request cost more than
+        # building it once per process (docs/benchmarks.md).
         "pages": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "pages",
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "plenary-pages",
+            "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_MAX_ENTRIES", 500, minimum=10)},
         },
     }
 else:
