@@ -384,27 +384,37 @@ async def _slow_reader(base_url: str, facts: dict, stop: asyncio.Event, rate: in
                     response.close()
 
 
-async def _register_p99(base_url: str, seconds: float, slow: int, facts: dict, rate: int):
-    """The register page at c=8 with ``slow`` slow downloads in flight; the round's result and
-    the slow downloads' speed (bytes/s each, 0 without them)."""
+async def register_p99_beside(base_url: str, seconds: float, background: list):
+    """The register page at c=8 while the ``background`` coroutines run, each made from the
+    round's stop event and stopped (then cancelled) at the round's end; the round's result and
+    how long the background ran, in seconds."""
     stop = asyncio.Event()
-    read = [0]
     started = time.perf_counter()
-    readers = [
-        asyncio.create_task(_slow_reader(base_url, facts, stop, rate, read)) for _ in range(slow)
-    ]
-    if slow:
-        await asyncio.sleep(2.0)  # every slow download under way
+    tasks = [asyncio.create_task(make(stop)) for make in background]
+    if tasks:
+        await asyncio.sleep(2.0)  # every background client under way
     try:
         result = await _timed(base_url, RegisterHtml(), concurrency=8, seconds=seconds)
     finally:
         stop.set()
-        for reader in readers:
-            reader.cancel()
-        await asyncio.gather(*readers, return_exceptions=True)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+    return result, time.perf_counter() - started
+
+
+async def _register_p99(base_url: str, seconds: float, slow: int, facts: dict, rate: int):
+    """The register page at c=8 with ``slow`` slow downloads in flight; the round's result and
+    the slow downloads' speed (bytes/s each, 0 without them)."""
+    read = [0]
+    result, elapsed = await register_p99_beside(
+        base_url,
+        seconds,
+        [lambda stop: _slow_reader(base_url, facts, stop, rate, read)] * slow,
+    )
     if result.errors:
         print(f"  ({result.errors} errors: {result.first_error})", flush=True)
-    speed = read[0] / slow / (time.perf_counter() - started) if slow else 0.0
+    speed = read[0] / slow / elapsed if slow else 0.0
     return result, speed
 
 

@@ -29,7 +29,7 @@ import time
 
 import aiohttp
 
-from bench.doc_io import RegisterHtml, _p, _timed, facts_for, seed_command
+from bench.doc_io import _p, facts_for, register_p99_beside, seed_command
 
 BOUNDARY = "bench-slow-upload"
 SIZE = 50 * 1024 * 1024
@@ -75,22 +75,15 @@ async def _slow_upload(base_url: str, facts: dict, stop: asyncio.Event, rate: in
 
 
 async def _round(base_url: str, facts: dict, seconds: float, uploads: int, rate: int):
-    stop = asyncio.Event()
+    """The register page at c=8 with ``uploads`` slow uploads in flight; the round's result and
+    the uploads' speed (bytes/s each, 0 without them)."""
     sent = [0]
-    started = time.perf_counter()
-    tasks = [
-        asyncio.create_task(_slow_upload(base_url, facts, stop, rate, sent)) for _ in range(uploads)
-    ]
-    if uploads:
-        await asyncio.sleep(2.0)  # every upload under way
-    try:
-        result = await _timed(base_url, RegisterHtml(), concurrency=8, seconds=seconds)
-    finally:
-        stop.set()
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-    speed = sent[0] / uploads / (time.perf_counter() - started) if uploads else 0.0
+    result, elapsed = await register_p99_beside(
+        base_url,
+        seconds,
+        [lambda stop: _slow_upload(base_url, facts, stop, rate, sent)] * uploads,
+    )
+    speed = sent[0] / uploads / elapsed if uploads else 0.0
     return result, speed
 
 
