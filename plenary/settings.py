@@ -209,41 +209,43 @@ STORAGES = {
 }
 
 REDIS_URL = env_str("REDIS_URL")
-# Two caches: "default" holds many small entries (the API's rate-limit counters, signed-in
-# sessions in front of their table); "pages" holds few large ones (a register page is about 100 KB)
-# and is bounded by count, so that many readers' sessions never push the register out and the
-# register's pages never grow the process without bound. With REDIS_URL both are shared by every
-# server process; without it each process keeps its own in memory, which suits the one-process
-# default.
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-        },
-        # Kept register pages stay in each process's memory even with Redis: their keys carry the
-        # register's version (read from the database), so every process sees a change at once,
-        # and reading a whole page out of Redis and unpickling it on every request cost more than
-        # building it once per process (docs/benchmarks.md).
-        "pages": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "plenary-pages",
-            "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_MAX_ENTRIES", 500, minimum=10)},
-        },
+# Two caches: "default" holds many small entries (signed-in sessions in front of their table;
+# the API's rate-limit counters too when there is no Redis, plenary/api/ratelimit.py); "pages"
+# holds few large ones (a register page is about 100 KB) and is bounded by count, so that many
+# readers' sessions never push the register out and the register's pages never grow the process
+# without bound. With REDIS_URL "default" is shared by every server process; without it each
+# process keeps its own in memory, which suits the one-process default.
+
+
+def redis_cache(location: str) -> dict:
+    """Django's Redis cache at ``location``, with one pool of connections for the process: Django
+    makes a cache object per request (plenary/core/redis_pool.py says why), and each used to open
+    a connection of its own."""
+    return {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": location,
+        "OPTIONS": {"pool_class": "plenary.core.redis_pool.ProcessConnectionPool"},
     }
-else:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "plenary-default",
-            "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 20000, minimum=100)},
-        },
-        "pages": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "plenary-pages",
-            "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_MAX_ENTRIES", 500, minimum=10)},
-        },
-    }
+
+
+CACHES = {
+    "default": redis_cache(REDIS_URL)
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "plenary-default",
+        "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 20000, minimum=100)},
+    },
+    # Kept register pages stay in each process's memory even with Redis: their keys carry the
+    # register's version (read from the database), so every process sees a change at once, and
+    # reading a whole page out of Redis and unpickling it on every request cost more than building
+    # it once per process (docs/benchmarks.md).
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "plenary-pages",
+        "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_MAX_ENTRIES", 500, minimum=10)},
+    },
+}
 # A session is read from the cache, and from its table only when the cache has lost it; every
 # write goes to both, so a restart or a full cache signs nobody out.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
