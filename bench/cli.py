@@ -168,6 +168,7 @@ def main(argv: list[str] | None = None) -> int:
                     lambda port: plenary(
                         "serve", "--host", LOOPBACK, "--port", str(port), *workers
                     ),
+                    ready_text=f"{args.workers} server processes ready" if workers else "",
                 )
                 print(
                     f"serving with `plenary serve{' ' + ' '.join(workers) if workers else ''}` "
@@ -193,7 +194,9 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 started_servers = []
                 for layout in layouts:
-                    server = servers.start(layout.name, layout.argv, layout.server_env())
+                    server = servers.start(
+                        layout.name, layout.argv, layout.server_env(), ready_text=layout.ready_text
+                    )
                     started_servers.append((layout, server))
                     print(f"started {layout.name} on {server.base_url}", flush=True)
                 for scenario in chosen:

@@ -5,6 +5,7 @@ Servers that are not Plenary dependencies (gunicorn, granian) are looked for in 
 where `uv pip install --target var/bench/site gunicorn granian` puts them for the experiment.
 """
 
+import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ from bench.server import HOST, ROOT, plenary
 
 EXTRA_SITE = ROOT / "var" / "bench" / "site"
 PY = sys.executable
+BENCH_REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/13"
 THREADS = "8"  # worker threads for the thread-pool layouts, unless a layout says otherwise
 
 
@@ -25,6 +27,7 @@ class Layout:
     env: dict[str, str] = field(default_factory=dict)
     needs: tuple[str, ...] = ()  # modules that must be importable from var/bench/site
     websockets: bool = True  # serves Channels' WebSockets on the same port
+    ready_text: str = ""  # what the server prints once every process serves (several workers)
 
     def missing(self) -> list[str]:
         return [name for name in self.needs if not (EXTRA_SITE / name).is_dir()]
@@ -62,6 +65,20 @@ LAYOUTS = {
             "`plenary serve` with 16 page threads (PLENARY_HTTP_THREADS; the default is 4)",
             lambda port: plenary("serve", "--host", HOST, "--port", str(port)),
             env={"PLENARY_HTTP_THREADS": "16"},
+        ),
+        Layout(
+            "plenary-serve-w2",
+            "`plenary serve --workers 2`: two processes, each listening on the port, sharing "
+            "Redis (REDIS_URL, else db 13 of the local Redis)",
+            lambda port: plenary("serve", "--host", HOST, "--port", str(port), "--workers", "2"),
+            env={"REDIS_URL": BENCH_REDIS_URL},
+            ready_text="2 server processes ready",
+        ),
+        Layout(
+            "plenary-serve-redis",
+            "`plenary serve`, one process, with Redis (REDIS_URL, else db 13 of the local Redis)",
+            lambda port: plenary("serve", "--host", HOST, "--port", str(port)),
+            env={"REDIS_URL": BENCH_REDIS_URL},
         ),
         Layout(
             "uvicorn-a2wsgi",

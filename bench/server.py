@@ -162,7 +162,9 @@ class Server:
             self.process.wait(STOP_TIMEOUT)
 
 
-def _wait_ready(server: Server) -> None:
+def _wait_ready(server: Server, ready_text: str = "") -> None:
+    """Until the server answers /ok and, when given, its output holds ``ready_text`` (with
+    several workers the first answers /ok while the others are still starting)."""
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
@@ -172,7 +174,7 @@ def _wait_ready(server: Server) -> None:
             )
         try:
             with urllib.request.urlopen(server.base_url + "/ok", timeout=2) as response:
-                if response.status == 200:
+                if response.status == 200 and ready_text in server.log.read_text(errors="replace"):
                     return
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             pass
@@ -193,7 +195,13 @@ class Servers(contextlib.AbstractContextManager):
         self._previous_sigterm = signal.signal(signal.SIGTERM, _interrupt)
         return self
 
-    def start(self, name: str, argv_for_port, extra_env: dict[str, str] | None = None) -> Server:
+    def start(
+        self,
+        name: str,
+        argv_for_port,
+        extra_env: dict[str, str] | None = None,
+        ready_text: str = "",
+    ) -> Server:
         port = free_port()
         argv = argv_for_port(port)
         log = Path(self.env["PLENARY_VAR_DIR"]) / f"server-{name}.log"
@@ -209,7 +217,7 @@ class Servers(contextlib.AbstractContextManager):
             )
         server = Server(name, argv, port, process, log)
         self.running.append(server)
-        _wait_ready(server)
+        _wait_ready(server, ready_text)
         return server
 
     def __exit__(self, *exc_info):

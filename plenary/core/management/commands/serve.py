@@ -1,15 +1,20 @@
 import uvicorn
 from django.core.management.base import BaseCommand, CommandError
 
+from plenary.core.workers import StartupFailure, Workers
+
 
 class Command(BaseCommand):
-    help = "Serve pages and WebSockets from one process (uvicorn with plenary.asgi)."
+    help = "Serve pages and WebSockets on one port (uvicorn with plenary.asgi)."
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument(
-            "--workers", type=int, default=1, help="Server processes (needs REDIS_URL above 1)."
+            "--workers",
+            type=int,
+            default=1,
+            help="Server processes, each listening on the port (needs REDIS_URL above 1).",
         )
 
     def handle(self, *args, host, port, workers, **options):
@@ -26,14 +31,24 @@ class Command(BaseCommand):
         closed = attendance_close_orphans()
         if closed:
             self.stdout.write(f"Closed {closed} attendance record(s) a stopped server left open.")
+        options = {
+            "app": "plenary.asgi:application",
+            "access_log": False,
+            "lifespan": "off",
+            "log_level": "warning",
+            "timeout_graceful_shutdown": 5,
+        }
         self.stdout.write(f"Plenary on http://{host}:{port}/ (Ctrl-C to stop)")
-        uvicorn.run(
-            "plenary.asgi:application",
-            host=host,
-            port=port,
-            workers=workers,
-            access_log=False,
-            lifespan="off",
-            log_level="warning",
-            timeout_graceful_shutdown=5,
-        )
+        if workers == 1:
+            uvicorn.run(host=host, port=port, **options)
+            return
+        try:
+            Workers(workers, host, port, options, on_ready=lambda: self._ready(workers)).run()
+        except OSError as error:
+            raise CommandError(f"cannot listen on {host}:{port}: {error.strerror}") from error
+        except StartupFailure as error:
+            raise CommandError(str(error)) from error
+
+    def _ready(self, workers: int) -> None:
+        self.stdout.write(f"{workers} server processes ready")
+        self.stdout.flush()
