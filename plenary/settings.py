@@ -245,6 +245,13 @@ CACHES = {
         "LOCATION": "plenary-pages",
         "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_MAX_ENTRIES", 500, minimum=10)},
     },
+    # The access rule's answer for a kept page and a reader's grounds (documents/register.py):
+    # small, many (one per reader and page), and apart from the pages so as never to push one out.
+    "readable": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "plenary-readable",
+        "OPTIONS": {"MAX_ENTRIES": env_int("READABLE_CACHE_MAX_ENTRIES", 5000, minimum=10)},
+    },
 }
 # A session is read from the cache, and from its table only when the cache has lost it; every
 # write goes to both, so a restart or a full cache signs nobody out.

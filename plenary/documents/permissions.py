@@ -90,6 +90,21 @@ def documents_with_readable_files(user, documents: QuerySet[Document]) -> QueryS
     return documents.filter(published | own | _secretariat_study_groups(user))
 
 
+def readable_grounds(user) -> tuple | None:
+    """Everything about the person that documents_with_readable_files reads, as a value: two
+    readers with the same grounds may read the same files, so the rule's answer for a set of
+    documents that has not changed may be kept under them. None where the rule also reads rows
+    about the person that a document's change does not mark (an Associate's admitted study
+    groups, an invited expert's registrations): its answer is then asked afresh each time.
+    Whoever changes the rule changes this beside it; test_access.py checks the two agree."""
+    if user is None or not user.is_authenticated:
+        return ("anonymous",)
+    if not _member_of_every_study_group(user):
+        return None
+    served = sorted({body_id for body_id, name in roles_held(user) if name in Role.SECRETARIAT})
+    return ("member", user.pk, user.is_superuser, tuple(served))
+
+
 def can_read_document_file(user, document: Document) -> bool:
     """Whether the person may read the document's files: the single-object form of the rule."""
     return documents_with_readable_files(user, Document.objects.filter(pk=document.pk)).exists()

@@ -6,7 +6,7 @@ whether the file is theirs to read, and that is asked of the one access rule
 (permissions.documents_with_readable_files) on every request, for the documents of the page only.
 So the page's filters and table, and the API's page of items, are built once with a slot where
 each reader's part goes (a file link, or the item with ``readable`` true or false), and kept in
-Django's cache (shared by every server process when REDIS_URL is set) under a key made of:
+the process's memory (the ``pages`` cache) under a key made of:
 
 - the register's version (register_version), read in one query of index look-ups whatever the
   register's size: the newest row of each table the register is read from (documents, their
@@ -171,12 +171,28 @@ def agenda_numbers(meeting: Meeting) -> dict[int, str]:
     return {row.pk: row.number for row in agenda_rows(items) if row.pk}
 
 
-def readable_among(user, pks: Sequence[int]) -> set[int]:
-    """Those of these documents whose files the person may read, by the one access rule."""
+def readable_among(user, pks: Sequence[int], *, kept_as: str | None = None) -> set[int]:
+    """Those of these documents whose files the person may read, by the one access rule.
+
+    ``kept_as`` is the key of the kept page the documents come from. The rule's answer is then
+    kept too, under that key and the reader's grounds (permissions.readable_grounds), for as
+    long as the page: the page's key changes with every change of its documents, and the
+    grounds with every change of the person's access or roles. Building and compiling the
+    rule's query cost more than the rest of a kept page's request."""
     if not pks:
         return set()
+    grounds = permissions.readable_grounds(user) if kept_as else None
+    if grounds is not None:
+        digest = hashlib.blake2b(repr(grounds).encode(), digest_size=16).hexdigest()
+        key = f"{kept_as}:readable:{digest}"
+        kept = caches["readable"].get(key)
+        if kept is not None:
+            return kept
     readable = permissions.documents_with_readable_files(user, Document.objects.filter(pk__in=pks))
-    return set(readable.order_by().values_list("pk", flat=True))
+    found = set(readable.order_by().values_list("pk", flat=True))
+    if grounds is not None:
+        caches["readable"].set(key, found, CACHE_SECONDS)
+    return found
 
 
 @dataclass(frozen=True)
@@ -187,9 +203,10 @@ class Slotted:
     parts: list[str]
     slots: list[tuple[int, str, str]]
 
-    def for_reader(self, user) -> str:
-        """The text as this person is to see it, the access rule asked once for the page."""
-        readable = readable_among(user, [pk for pk, _, _ in self.slots])
+    def for_reader(self, user, kept_as: str | None = None) -> str:
+        """The text as this person is to see it, the access rule asked once for the page
+        (``kept_as``: the key the page is kept under, see readable_among)."""
+        readable = readable_among(user, [pk for pk, _, _ in self.slots], kept_as=kept_as)
         out = [self.parts[0]]
         for (pk, if_readable, if_not), part in zip(self.slots, self.parts[1:], strict=True):
             out.append(if_readable if pk in readable else if_not)
@@ -361,4 +378,4 @@ def register_page(meeting: Meeting, params, user) -> SafeString:
         key = cache_key("page", meeting, [params.urlencode()])
     entry = cached(key, lambda: _render(meeting, params))
     # The parts are the template's output and the slots format_html's: both escaped.
-    return mark_safe(entry.for_reader(user))  # noqa: S308
+    return mark_safe(entry.for_reader(user, kept_as=key))  # noqa: S308

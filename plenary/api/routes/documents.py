@@ -288,7 +288,7 @@ def list_documents(
             cursor=cursor,
         ),
     )
-    return HttpResponse(page.for_reader(request.user), content_type=JSON)
+    return HttpResponse(page.for_reader(request.user, kept_as=key), content_type=JSON)
 
 
 _register_meeting_read = RowRead(Meeting, "slug")
