@@ -2,13 +2,14 @@
 
 Pages go to Django's WSGI handler through a2wsgi's thread pool rather than Django's ASGI handler:
 Django's async path hops between the event loop and a worker thread for every sync middleware and
-view, which measured several times slower per page here (docs/benchmarks.md). A document's file
-is sent from the event loop by `FileSender` once the view has answered with its headers, so that
-a slow download does not hold one of those threads (plenary/core/asgi_files.py), and a request's
-body is received whole on the event loop before the request gets a thread, so that a slow upload
-does not either (plenary/core/asgi_bodies.py). The page threads thus only compute, so there are
-few of them (PLENARY_HTTP_THREADS, default 4; measured in docs/benchmarks.md). WebSockets go to
-Channels on the event loop.
+view, which measured several times slower per page here (docs/benchmarks.md). An ordinary
+response is handed back to the loop whole, in one step (plenary/core/asgi_responses.py). A
+document's file is sent from the event loop by `FileSender` once the view has answered with its
+headers, so that a slow download does not hold one of those threads (plenary/core/asgi_files.py),
+and a request's body is received whole on the event loop before the request gets a thread, so
+that a slow upload does not either (plenary/core/asgi_bodies.py). The page threads thus only
+compute, so there are few of them (PLENARY_HTTP_THREADS, default 4; measured in
+docs/benchmarks.md). WebSockets go to Channels on the event loop.
 """
 
 import os
@@ -18,7 +19,6 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "plenary.settings")
 django.setup()
 
-from a2wsgi import WSGIMiddleware  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from django.conf import settings  # noqa: E402
@@ -26,6 +26,7 @@ from django.core.wsgi import get_wsgi_application  # noqa: E402
 
 from plenary.core.asgi_bodies import RequestBodyBuffer  # noqa: E402
 from plenary.core.asgi_files import FileSender  # noqa: E402
+from plenary.core.asgi_responses import WholeResponses  # noqa: E402
 from plenary.core.heap import settle  # noqa: E402
 from plenary.env import env_int  # noqa: E402
 from plenary.routing import websocket_urlpatterns  # noqa: E402
@@ -38,7 +39,7 @@ application = ProtocolTypeRouter(
     {
         "http": FileSender(
             RequestBodyBuffer(
-                WSGIMiddleware(
+                WholeResponses(
                     get_wsgi_application(), workers=env_int("PLENARY_HTTP_THREADS", 4, minimum=1)
                 ),
                 limit=settings.PLENARY_UPLOAD_MAX_BYTES + BODY_ROOM,
