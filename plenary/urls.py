@@ -7,6 +7,9 @@ from plenary.core import views as core_views
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("ok", core_views.ok, name="ok"),
+    # /api/v1/ and /accounts/tokens/, before the pages' patterns: an API request is then
+    # resolved without trying each of them first.
+    path("", include("plenary.api.urls")),
     *auth_patterns,
     path("accounts/", include("plenary.accounts.urls")),
     path("meetings/", include("plenary.letters.urls")),
@@ -16,6 +19,5 @@ urlpatterns = [
     path("", include("plenary.documents.urls")),
     path("", include("plenary.decisions.urls")),  # /workprogramme/ and meetings' decisions
     path("", include("plenary.reports.urls")),  # meetings' reports
-    path("", include("plenary.api.urls")),  # /api/v1/ and /accounts/tokens/
     path("admin/", admin.site.urls),
 ]
