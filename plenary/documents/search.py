@@ -686,6 +686,8 @@ class _TsVector:
         self.query_params = [CONFIG, text]
         # The query's words, for the patterns that find them in a file's text (see snippets).
         self.words = sorted({word.lower() for word in _WORD_RE.findall(text)})
+        # Whether the query may hold a phrase: quoted words, or a term of several words.
+        self.phrase = '"' in text or any(len(_WORD_RE.findall(term)) > 1 for term in text.split())
         self.hidden = _hidden_ids(user)
         readable_sql, self.readable_params = (
             documents_with_readable_files(user, Document.objects.order_by())
@@ -755,6 +757,36 @@ class _TsVector:
         spans: as many as the matches still wanted took in the last window (``size`` keys,
         ``matched`` matches), and a quarter more; all the ``rest`` when none matched there."""
         return size * wanted * 5 // (4 * matched) + 1 if matched else rest
+
+    def _first_file_window(self, cursor, count: int, top: int) -> int:
+        """How many of the newest keys the first window of the matches by the file's text spans:
+        FILE_WINDOW; or, for a query the planner expects in too few files for FILE_WINDOW keys
+        to hold half of ``count`` matches, enough keys to hold them all and a quarter more (by
+        its estimate of how many entries match). Each window reads the query's words'
+        entries in the GIN index in full, which for common words costs more than the rows
+        found there: a first window of FILE_WINDOW keys, short of matches, made a second
+        reading of them (three words: about 2 ms of the 13 to 15 the newest matches took).
+        A phrase (quoted words, or a word written with a hyphen) keeps FILE_WINDOW: the
+        planner's estimate of it is a guess, and each of its matches is tested again on the
+        row's vector, so a window larger than needed costs more than a second one."""
+        if self.phrase:
+            return FILE_WINDOW
+        estimated = self._estimated_matches(cursor)
+        if 2 * estimated * FILE_WINDOW >= count * top:
+            return FILE_WINDOW
+        return max(FILE_WINDOW, self._next_window(top, max(1, round(estimated)), count, top))
+
+    def _estimated_matches(self, cursor) -> float:
+        """How many entries the planner expects the query to match by their whole vector (from
+        the statistics of the vectors' words, which ANALYZE keeps)."""
+        table = connection.ops.quote_name(DocumentText._meta.db_table)
+        cursor.execute(
+            f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {table} AS t "  # noqa: S608
+            "WHERE t.full_vector @@ websearch_to_tsquery(%s::regconfig, %s)",
+            self.query_params,
+        )
+        (plan,) = cursor.fetchone()
+        return (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]["Plan Rows"]
 
     def count(self) -> int:
         """Every match, counted through the vectors' GIN indexes: planned as the newest
@@ -827,7 +859,7 @@ class _TsVector:
                 size = self._next_window(high - low, len(more), need - len(more), low)
                 high = low
             above = by_metadata[-1] if len(by_metadata) == count else 0
-            high, size, strict = top, FILE_WINDOW, False
+            high, size, strict = top, self._first_file_window(cursor, count, top), False
             while high > above:
                 # Enough once the matches newer than this window are: nothing in it or further
                 # back can be among the newest.

@@ -213,6 +213,14 @@ def test_a_public_file_is_found_by_its_text_by_anyone(
 WINDOWS = [(search.METADATA_WINDOW, search.FILE_WINDOW), (1, 1)]
 
 
+def _set_windows(monkeypatch, windows: tuple[int, int]) -> None:
+    """These windows, the first of the files' too: as if the planner expected the query in
+    every file (for one it expects in few, the first window spans what it needs at once)."""
+    monkeypatch.setattr(search, "METADATA_WINDOW", windows[0])
+    monkeypatch.setattr(search, "FILE_WINDOW", windows[1])
+    monkeypatch.setattr(search._TsVector, "_estimated_matches", lambda self, cursor: 1e9)
+
+
 @pytest.fixture
 def mixed(media, next_meeting, delegate, committed) -> dict[str, Document]:
     """Five posted documents with the word "wallabyhop", oldest first: in the file's text alone
@@ -234,8 +242,7 @@ def test_the_newest_matches_interleave_the_metadata_and_the_files(
 ):
     """With one ranked match, every hit after it is in order of age: the metadata's newest
     matches bound where the files' are looked for, and the rest follow page by page."""
-    monkeypatch.setattr(search, "METADATA_WINDOW", windows[0])
-    monkeypatch.setattr(search, "FILE_WINDOW", windows[1])
+    _set_windows(monkeypatch, windows)
     monkeypatch.setattr(search, "RANKED_MATCHES", 1)
     results = search.search_documents(academic, "wallabyhop")
     hits = results[0:5]
@@ -261,8 +268,7 @@ def test_a_reader_of_few_files_finds_an_older_public_one_past_newer_closed_ones(
 ):
     """The files' newest matches are closed to them: the older public file is still found by
     its text, in its place among the metadata's matches."""
-    monkeypatch.setattr(search, "METADATA_WINDOW", windows[0])
-    monkeypatch.setattr(search, "FILE_WINDOW", windows[1])
+    _set_windows(monkeypatch, windows)
     monkeypatch.setattr(search, "RANKED_MATCHES", 1)
     user = outsider if who == "outsider" else None
     names = {document.pk: name for name, document in mixed.items()}
@@ -274,6 +280,70 @@ def test_a_reader_of_few_files_finds_an_older_public_one_past_newer_closed_ones(
     hits = search.search_documents(user, "wallabyhop")[0:5]
     assert [names[hit.document.pk] for hit in hits] == ["m2", "m1", "f1"]
     assert hits[2].from_file and "<mark>wallabyhop</mark>" in hits[2].snippet
+
+
+def _file_windows(statements: list[str]) -> list[str]:
+    """The statements that looked for matches by the files' text in a window of keys."""
+    return [sql for sql in statements if "AND NOT (t.metadata_vector @@" in sql]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's windows")
+@pytest.mark.parametrize("who", ["member", "outsider"])
+def test_a_query_expected_in_few_files_is_looked_for_in_one_window(
+    mixed, academic, outsider, monkeypatch, who
+):
+    """Windows of one key, which these documents cross one by one; but the planner expects the
+    word in one file, so the first window of the files spans every key the newest matches
+    need, and the same matches are found in one statement."""
+    monkeypatch.setattr(search, "METADATA_WINDOW", 1)
+    monkeypatch.setattr(search, "FILE_WINDOW", 1)
+    user = academic if who == "member" else outsider
+    Document.objects.filter(pk=mixed["f1"].pk).update(is_public=True)
+    names = {document.pk: name for name, document in mixed.items()}
+    found = {}
+    for estimate in (1e9, 1):
+        monkeypatch.setattr(
+            search._TsVector, "_estimated_matches", lambda self, cursor, n=estimate: n
+        )
+        backend = search.search_documents(user, "wallabyhop").backend
+        with CaptureQueriesContext(connection) as context:
+            newest = backend.newest(0, 5)
+        found[estimate] = [(names[pk], readable) for pk, readable in newest]
+        windows = _file_windows([query["sql"] for query in context.captured_queries])
+        assert (len(windows) == 1) == (estimate == 1)
+    expected = (
+        [("f3", True), ("m2", True), ("f2", True), ("m1", True), ("f1", True)]
+        if who == "member"
+        else [("m2", False), ("m1", False), ("f1", True)]
+    )
+    assert found[1] == found[1e9] == expected
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner")
+def test_the_planner_is_asked_how_many_files_match_unless_the_query_is_a_phrase(mixed, academic):
+    """A phrase's estimate is a guess, and each of its matches is tested again on the row's
+    vector: its first window stays FILE_WINDOW."""
+    for text, asked in (("wallabyhop", True), ('"mentions wallabyhop"', False)):
+        with CaptureQueriesContext(connection) as context:
+            assert len(search.search_documents(academic, text)[0:5]) == 5
+        statements = [query["sql"] for query in context.captured_queries]
+        assert any(sql.startswith("EXPLAIN") for sql in statements) == asked
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's GIN indexes")
+def test_the_metadata_index_keeps_a_short_list_of_pending_entries(db):
+    """Every search through the metadata's GIN index reads its pending list in full: it is
+    merged into the index at 256 kB rather than 4 MB. The files' index keeps the default."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, reloptions FROM pg_class "
+            "WHERE relname IN ('documenttext_metadata_gin', 'documenttext_full_gin')"
+        )
+        options = dict(cursor.fetchall())
+    assert options == {
+        "documenttext_metadata_gin": ["gin_pending_list_limit=256"],
+        "documenttext_full_gin": None,
+    }
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner settings")
