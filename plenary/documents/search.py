@@ -52,9 +52,12 @@ SNIPPET_WORDS = 24
 # How much of a file's text its snippet is made from on PostgreSQL, whose ts_headline parses all
 # the text it is given (a few pages; see _TsVector.snippets).
 SNIPPET_TEXT_CHARS = 20_000
-# Of those, only the stretch where the query's words are first found is parsed, with this many
+# Of those, only the tightest stretch that holds the query's words is parsed, with this many
 # characters before and after it (a headline is at most SNIPPET_WORDS words).
 SNIPPET_CONTEXT_CHARS = 300
+# The query's words count as found together within this many characters of each other: the
+# tightest stretch holding them is at most this long (besides its context).
+SNIPPET_STRETCH_CHARS = 1_000
 # Text past this is not indexed (it keeps a PostgreSQL tsvector well under its 1 MB limit).
 MAX_TEXT_CHARS = 400_000
 # Documents still in the secretariat's queue are nobody's search result.
@@ -361,6 +364,21 @@ def fts5_query(text: str) -> str:
         if words:
             terms.append('"' + " ".join(words) + '"')
     return " ".join(terms)
+
+
+def snippet_terms(text: str) -> list[str]:
+    """The query's terms as a file's snippet looks for them, lower-cased, each once: its words,
+    and a quoted phrase's words also as they read together; but a word written with hyphens
+    only whole, since its parts alone ("e" of "e-mail") would be found nearly everywhere."""
+    terms: list[str] = []
+    for phrase, bare in _TERM_RE.findall(text):
+        words = [word.lower() for word in _WORD_RE.findall(phrase or bare)]
+        if len(words) > 1 and phrase:
+            words.insert(0, " ".join(words))
+        elif len(words) > 1 and re.fullmatch(r"\w+(?:-\w+)+", bare.strip("-")):
+            words = ["-".join(words)]
+        terms += [word for word in words if word not in terms]
+    return terms
 
 
 @dataclass(frozen=True)
@@ -684,8 +702,8 @@ class _TsVector:
 
     def __init__(self, user, text: str):
         self.query_params = [CONFIG, text]
-        # The query's words, for the patterns that find them in a file's text (see snippets).
-        self.words = sorted({word.lower() for word in _WORD_RE.findall(text)})
+        # What the snippets look for in a file's text (see snippets).
+        self.terms = snippet_terms(text)
         # Whether the query may hold a phrase: quoted words, or a term of several words.
         self.phrase = '"' in text or any(len(_WORD_RE.findall(term)) > 1 for term in text.split())
         self.hidden = _hidden_ids(user)
@@ -943,35 +961,65 @@ class _TsVector:
         only for the ``readable`` ones (for the others their text is not even read), and each
         only while those before it show no match (the page shows the first that does).
 
-        ts_headline parses and stems every word it is given, which makes the file's headline
-        the costliest part of a page of hits: about 0.1 ms for each 1,000 characters. It is
-        given the file's first SNIPPET_TEXT_CHARS characters (a document matched only further
-        on is still found and ranked, quoted by its metadata), and of those, when each of the
-        query's words is found there by a pattern (the word as typed, or a word starting with
-        its lexeme: a regular expression reads the text far faster than the parser), only
-        the stretch from the first of those words to the last, with SNIPPET_CONTEXT_CHARS
-        around it. When a word is not found so (another form of it), or that stretch makes
-        no headline, the headline is made from all those characters, as it is on a server
-        older than PostgreSQL 15 (which brought regexp_instr). The text is read from its
-        storage once, whatever the expressions that use it."""
+        ts_headline parses and stems every word it is given, which makes the file's headline the
+        costliest part of a page of hits: about 0.1 ms for each 1,000 characters. So it is given
+        only the tightest stretch of the file's first SNIPPET_TEXT_CHARS characters (a document
+        matched only further on is still found and ranked, quoted by its metadata) that holds
+        all the query's terms, or as many of them as are found together anywhere (within
+        SNIPPET_STRETCH_CHARS), with SNIPPET_CONTEXT_CHARS around it. A term is found as a plain
+        string at the start of a word: as typed, or as one of its lexemes (the stem, which
+        starts most of the word's forms), in lower case or capitalized; finding every occurrence
+        of a string so costs a small part of what a regular expression, the parser or even
+        lower-casing the text would. The stretch is headlined with the query; when that
+        highlights nothing (it holds only some of the terms, or a phrase's words in another
+        order), with any of the query's lexemes, so that a file whose words are never found
+        together still shows those it has. Only when that too highlights nothing (no term found,
+        or found in a word of another stem) is the headline made from all those characters. The
+        text is read from its storage once, whatever the expressions that use it."""
         if not ids:
             return {}
-        found = (
-            "ARRAY(SELECT regexp_instr(x.head, u.pattern, 1, 1, 0, 'i') "
-            "FROM unnest(w.words) AS u(pattern))"
-            if connection.pg_version >= 150000
-            else "'{}'::integer[]"
-        )
         table = connection.ops.quote_name(DocumentText._meta.db_table)
         documents = connection.ops.quote_name(Document._meta.db_table)
         text_options = self._headline_options(MaxFragments=2, FragmentDelimiter=f" {ELLIPSIS} ")
+        units = range(1, len(self.terms) + 1)
+        # For each occurrence, where each term's first occurrence from there on ends: the
+        # stretch from it holds the terms found so.
+        ends = (
+            ", ".join(
+                f"min(o.stop) FILTER (WHERE o.term = {unit}) OVER later AS e{unit}"
+                for unit in units
+            )
+            or "NULL::integer AS e0"
+        )
+        # Of those, the ones close enough to it to count as found together.
+        found = (
+            ", ".join(
+                f"CASE WHEN e.e{unit} - e.start <= {SNIPPET_STRETCH_CHARS} THEN e.e{unit} END"
+                for unit in units
+            )
+            or "e.e0"
+        )
         sql = (
-            # The query, and a pattern for each of its words but the stop words it leaves out.
+            # The query, and any of its lexemes.
             "WITH w AS MATERIALIZED (SELECT websearch_to_tsquery(%s::regconfig, %s) AS query, "  # noqa: S608
-            "ARRAY(SELECT '\\m(?:' || array_to_string(array_prepend(v.word || '\\M', "
-            "tsvector_to_array(to_tsvector(%s::regconfig, v.word))), '|') || ')' "
-            "FROM unnest(%s::text[]) AS v(word) "
-            "WHERE to_tsvector(%s::regconfig, v.word) <> ''::tsvector) AS words) "
+            "(SELECT string_agg(DISTINCT quote_literal(l.lexeme), ' | ') "
+            "FROM unnest(%s::text[]) AS v(word), "
+            "unnest(tsvector_to_array(to_tsvector(%s::regconfig, v.word))) AS l(lexeme)"
+            ")::tsquery AS any), "
+            # The strings each term is found by, but for the stop words the query leaves out:
+            # the term as typed and its lexemes (of a hyphenated word, those of the whole),
+            # each in lower case and capitalized (a word written otherwise, in capitals, is
+            # looked for only by the headline of all the characters).
+            "s AS MATERIALIZED (SELECT DISTINCT v.term, c.string, length(c.string) AS size "
+            "FROM unnest(%s::text[]) WITH ORDINALITY AS v(word, term), "
+            "to_tsvector(%s::regconfig, v.word) AS l(lexemes), "
+            "unnest(array_prepend(v.word, tsvector_to_array(l.lexemes))) AS x(string), "
+            "unnest(ARRAY[x.string, upper(left(x.string, 1)) || substr(x.string, 2)]) AS c(string) "
+            "WHERE l.lexemes <> ''::tsvector AND (v.word !~ '\\W' OR x.string ~ '\\W') "
+            # (not a string that starts with another: the other finds it)
+            "AND NOT EXISTS (SELECT 1 FROM unnest(tsvector_to_array(l.lexemes)) AS k(lexeme) "
+            "WHERE k.lexeme <> x.string AND starts_with(x.string, k.lexeme) "
+            "AND (v.word !~ '\\W' OR k.lexeme ~ '\\W'))) "
             # A quote the page will not show (the file's shows a match, or the abstract's)
             # is not made.
             "SELECT t.document_id, h.quote, a.quote, CASE WHEN strpos(h.quote, %s) > 0 "
@@ -979,17 +1027,36 @@ class _TsVector:
             "ELSE ts_headline(%s::regconfig, d.title, w.query, %s) END "
             f"FROM {table} AS t JOIN {documents} AS d ON d.id = t.document_id CROSS JOIN w "
             # Each readable text once (OFFSET 0 keeps the planner from repeating the
-            # expression wherever its result is used), and where each word is first found.
-            f"LEFT JOIN LATERAL (SELECT x.head, {found} AS found "
+            # expression wherever its result is used).
+            "LEFT JOIN LATERAL (SELECT x.head "
             "FROM (SELECT CASE WHEN t.document_id = ANY(%s::bigint[]) "
             "THEN substr(t.text, 1, %s) END AS head OFFSET 0) AS x OFFSET 0) AS f ON true "
-            "LEFT JOIN LATERAL (SELECT CASE WHEN f.head IS NOT NULL "
-            "AND cardinality(f.found) > 0 AND 0 <> ALL(f.found) "
-            "THEN ts_headline(%s::regconfig, substr(f.head, r.low, r.high - r.low), w.query, %s) "
-            "END AS near FROM (SELECT greatest(1, min(a) - %s) AS low, max(a) + %s AS high "
-            "FROM unnest(f.found) AS a) AS r OFFSET 0) AS n ON true "
+            # Every occurrence of each term at the start of a word, from the pieces of text
+            # between them; then the tightest stretch holding the most terms.
+            "LEFT JOIN LATERAL (SELECT r.low, r.high FROM ("
+            f"SELECT e.start AS low, greatest({found}) AS high, num_nonnulls({found}) AS held "
+            f"FROM (SELECT o.start, {ends} FROM ("
+            "SELECT s.term, p.start, p.start + s.size AS stop FROM s CROSS JOIN LATERAL ("
+            "SELECT y.piece, y.n, count(*) OVER () AS pieces, "
+            "(sum(length(y.piece)) OVER (ORDER BY y.n) + (y.n - 1) * s.size + 1)::integer AS start "
+            "FROM string_to_table(f.head, s.string) WITH ORDINALITY AS y(piece, n)) AS p "
+            "WHERE p.n < p.pieces AND (p.piece <> '' OR p.n = 1) "
+            "AND right(p.piece, 1) !~ '\\w') AS o WINDOW later AS (ORDER BY o.start DESC)) AS e"
+            ") AS r "
+            "ORDER BY r.held DESC, r.high - r.low, r.low LIMIT 1) AS r ON true "
+            # That stretch, with context around it, headlined with the query.
+            "LEFT JOIN LATERAL (SELECT x.stretch, CASE WHEN x.stretch IS NOT NULL "
+            "THEN ts_headline(%s::regconfig, x.stretch, w.query, %s) END AS near "
+            "FROM (SELECT substr(f.head, b.low, r.high + %s - b.low) AS stretch "
+            "FROM (SELECT greatest(1, r.low - %s) AS low) AS b OFFSET 0) AS x OFFSET 0) AS n "
+            "ON true "
+            # Else with any of its lexemes.
+            "CROSS JOIN LATERAL (SELECT CASE WHEN strpos(n.near, %s) > 0 THEN n.near "
+            "WHEN n.stretch IS NOT NULL THEN ts_headline(%s::regconfig, n.stretch, w.any, %s) "
+            "END AS quote OFFSET 0) AS m "
+            # Else from all the characters.
             "CROSS JOIN LATERAL (SELECT CASE WHEN f.head IS NULL THEN '' "
-            "WHEN strpos(n.near, %s) > 0 THEN n.near "
+            "WHEN strpos(m.quote, %s) > 0 THEN m.quote "
             "ELSE ts_headline(%s::regconfig, f.head, w.query, %s) END AS quote OFFSET 0) AS h "
             "CROSS JOIN LATERAL (SELECT CASE WHEN strpos(h.quote, %s) > 0 THEN '' "
             "ELSE ts_headline(%s::regconfig, d.abstract, w.query, %s) END AS quote "
@@ -998,8 +1065,9 @@ class _TsVector:
         )
         params = [
             *self.query_params,
+            self.terms,
             CONFIG,
-            self.words,
+            self.terms,
             CONFIG,
             START,
             START,
@@ -1011,6 +1079,9 @@ class _TsVector:
             text_options,
             SNIPPET_CONTEXT_CHARS,
             SNIPPET_CONTEXT_CHARS,
+            START,
+            CONFIG,
+            text_options,
             START,
             CONFIG,
             text_options,
