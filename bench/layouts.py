@@ -75,6 +75,13 @@ LAYOUTS = {
             ready_text="2 server processes ready",
         ),
         Layout(
+            "plenary-serve-w2-t2",
+            "as plenary-serve-w2 with 2 page threads per process (PLENARY_HTTP_THREADS)",
+            lambda port: plenary("serve", "--host", HOST, "--port", str(port), "--workers", "2"),
+            env={"REDIS_URL": BENCH_REDIS_URL, "PLENARY_HTTP_THREADS": "2"},
+            ready_text="2 server processes ready",
+        ),
+        Layout(
             "plenary-serve-redis",
             "`plenary serve`, one process, with Redis (REDIS_URL, else db 13 of the local Redis)",
             lambda port: plenary("serve", "--host", HOST, "--port", str(port)),

@@ -122,7 +122,9 @@ def test_a_worker_that_cannot_start_stops_the_server():
 
 
 @pytest.mark.django_db
-def test_serve_refuses_a_port_already_taken(settings):
+def test_serve_refuses_a_port_already_taken(settings, monkeypatch):
+    monkeypatch.setenv("PLENARY_HTTP_THREADS", "")  # put back as it was afterwards...
+    monkeypatch.delenv("PLENARY_HTTP_THREADS")  # ...and unset for the command
     settings.REDIS_URL = "redis://127.0.0.1:6379/0"  # not contacted: the port is checked first
     with socket.socket() as taken:
         taken.bind((HOST, 0))
@@ -130,3 +132,5 @@ def test_serve_refuses_a_port_already_taken(settings):
         port = taken.getsockname()[1]
         with pytest.raises(CommandError, match=f"cannot listen on {HOST}:{port}"):
             call_command("serve", "--port", str(port), "--workers", "2")
+    # The workers it would have started get two page threads each.
+    assert os.environ["PLENARY_HTTP_THREADS"] == "2"

@@ -1,7 +1,12 @@
+import os
+
 import uvicorn
 from django.core.management.base import BaseCommand, CommandError
 
 from plenary.core.workers import StartupFailure, Workers
+
+# Page threads of each process when there are several (PLENARY_HTTP_THREADS overrides it).
+THREADS_PER_WORKER = 2
 
 
 class Command(BaseCommand):
@@ -42,6 +47,9 @@ class Command(BaseCommand):
         if workers == 1:
             uvicorn.run(host=host, port=port, **options)
             return
+        # Each worker runs its page threads on a core of its own: two of them each (one process
+        # alone has four) kept a served register's tails shortest (docs/benchmarks.md).
+        os.environ.setdefault("PLENARY_HTTP_THREADS", str(THREADS_PER_WORKER))
         try:
             Workers(workers, host, port, options, on_ready=lambda: self._ready(workers)).run()
         except OSError as error:
