@@ -75,17 +75,12 @@ LAYOUTS = {
             ready_text="2 server processes ready",
         ),
         Layout(
-            "plenary-serve-w2-t2",
-            "as plenary-serve-w2 with 2 page threads per process (PLENARY_HTTP_THREADS)",
+            "plenary-serve-w2-t4",
+            "as plenary-serve-w2 with 4 page threads per process (PLENARY_HTTP_THREADS; the "
+            "default with several workers is 2)",
             lambda port: plenary("serve", "--host", HOST, "--port", str(port), "--workers", "2"),
-            env={"REDIS_URL": BENCH_REDIS_URL, "PLENARY_HTTP_THREADS": "2"},
+            env={"REDIS_URL": BENCH_REDIS_URL, "PLENARY_HTTP_THREADS": "4"},
             ready_text="2 server processes ready",
-        ),
-        Layout(
-            "plenary-serve-redis",
-            "`plenary serve`, one process, with Redis (REDIS_URL, else db 13 of the local Redis)",
-            lambda port: plenary("serve", "--host", HOST, "--port", str(port)),
-            env={"REDIS_URL": BENCH_REDIS_URL},
         ),
         Layout(
             "uvicorn-a2wsgi",

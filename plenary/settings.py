@@ -209,12 +209,13 @@ STORAGES = {
 }
 
 REDIS_URL = env_str("REDIS_URL")
-# Two caches: "default" holds many small entries (signed-in sessions in front of their table;
+# Three caches: "default" holds many small entries (signed-in sessions in front of their table;
 # the API's rate-limit counters too when there is no Redis, plenary/api/ratelimit.py); "pages"
 # holds few large ones (a register page is about 100 KB) and is bounded by count, so that many
 # readers' sessions never push the register out and the register's pages never grow the process
-# without bound. With REDIS_URL "default" is shared by every server process; without it each
-# process keeps its own in memory, which suits the one-process default.
+# without bound; "readable" holds the access rule's answers for kept pages (below). With
+# REDIS_URL "default" is shared by every server process; without it each process keeps its own
+# in memory, which suits the one-process default.
 
 
 def redis_cache(location: str) -> dict:

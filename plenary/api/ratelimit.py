@@ -36,6 +36,8 @@ DEFAULT_ANONYMOUS_PER_MINUTE = 120
 # The most permits a process takes at once, and the share of what is left it takes near the limit.
 BLOCK = 16
 BLOCK_SHARE = 8
+# A window's count outlives the window a little, so that a late request never finds it gone.
+KEY_SECONDS = WINDOW_SECONDS + 5
 
 
 def limits() -> tuple[int, int]:
@@ -47,13 +49,13 @@ def limits() -> tuple[int, int]:
 
 
 def _local_count(key: str) -> int:
-    if cache.add(key, 1, timeout=WINDOW_SECONDS + 5):
+    if cache.add(key, 1, timeout=KEY_SECONDS):
         return 1
     try:
         return cache.incr(key)
     except ValueError:
         # The window's key expired between add and incr: this is the first request of it.
-        cache.set(key, 1, timeout=WINDOW_SECONDS + 5)
+        cache.set(key, 1, timeout=KEY_SECONDS)
         return 1
 
 
@@ -83,6 +85,7 @@ class SharedCounter:
         self._held: dict[str, _Held] = {}
 
     def allowed(self, key: str, window: int, limit: int) -> bool:
+        """Whether one more request of ``key`` fits ``limit`` in ``window`` (and count it)."""
         with self._lock:
             if window != self._window:
                 self._window, self._held = window, {}
@@ -94,8 +97,8 @@ class SharedCounter:
                 return False
             block = max(1, min(BLOCK, (limit - held.total) // BLOCK_SHARE))
         try:
-            total = int(self._take(keys=[f"{self.prefix}{key}:{window}"],
-                                   args=[block, WINDOW_SECONDS + 5]))  # fmt: skip
+            counted = f"{self.prefix}{key}:{window}"
+            total = int(self._take(keys=[counted], args=[block, KEY_SECONDS]))
         except redis.RedisError:
             # The limit protects the service; an unreachable Redis should not stop it serving.
             logger.warning("API rate limit not counted: Redis unreachable", exc_info=True)
@@ -116,10 +119,10 @@ def _shared(url: str) -> SharedCounter:
 
 def allowed(ident: str, limit: int) -> bool:
     """Whether one more request of ``ident`` fits in this minute's limit (and count it)."""
-    window = int(time.time() // WINDOW_SECONDS)
+    key, window = f"api-rate:{ident}", int(time.time() // WINDOW_SECONDS)
     if settings.REDIS_URL:
-        return _shared(settings.REDIS_URL).allowed(f"api-rate:{ident}", window, limit)
-    return _local_count(f"api-rate:{ident}:{window}") <= limit
+        return _shared(settings.REDIS_URL).allowed(key, window, limit)
+    return _local_count(f"{key}:{window}") <= limit
 
 
 class FixedWindowThrottle(BaseThrottle):

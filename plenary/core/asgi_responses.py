@@ -33,30 +33,19 @@ class WholeResponses(WSGIMiddleware):
 
 
 class _Responder(WSGIResponder):
-    start: dict[str, Any] | None = None  # the status and headers, until they are handed over
+    """a2wsgi's responder, holding the start (status and headers, which a2wsgi's start_response
+    builds) until the body is known."""
 
-    def start_response(self, status: str, response_headers, exc_info=None):
-        self.exc_info = exc_info
-        if not self.response_started:
-            self.response_started = True
-            self.start = {
-                "type": "http.response.start",
-                "status": int(status.split(" ", 1)[0]),
-                "headers": [
-                    (name.strip().encode("latin1").lower(), value.strip().encode("latin1"))
-                    for name, value in response_headers
-                ],
-            }
-        return self._write
+    held_start: dict[str, Any] | None = None
 
-    def _hand_over_start(self) -> None:
-        if self.start is not None:
-            start, self.start = self.start, None
-            self.send(start)
-
-    def _write(self, chunk: bytes) -> None:
-        self._hand_over_start()
-        self.send({"type": "http.response.body", "body": chunk, "more_body": True})
+    def send(self, message) -> None:
+        if message is not None and message["type"] == "http.response.start":
+            self.held_start = message
+            return
+        if self.held_start is not None:
+            start, self.held_start = self.held_start, None
+            super().send(start)
+        super().send(message)
 
     def _queue(self, messages: list[dict[str, Any]]) -> None:
         # On the loop, before the end that a2wsgi queues once this request's thread returns
@@ -71,16 +60,14 @@ class _Responder(WSGIResponder):
             if (
                 isinstance(iterable, HttpResponseBase)
                 and not iterable.streaming
-                and self.start is not None
+                and self.held_start is not None
             ):
-                start, self.start = self.start, None
+                start, self.held_start = self.held_start, None
                 body = {"type": "http.response.body", "body": iterable.content}
                 self.loop.call_soon_threadsafe(self._queue, [start, body])
                 return
-            self._hand_over_start()
             for chunk in iterable:
                 self.send({"type": "http.response.body", "body": chunk, "more_body": True})
-            self._hand_over_start()  # a body of no piece at all
-            self.send({"type": "http.response.body", "body": b""})
+            self.send({"type": "http.response.body", "body": b""})  # hands the start over first
         finally:
             getattr(iterable, "close", lambda: None)()

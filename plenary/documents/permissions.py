@@ -96,7 +96,8 @@ def readable_grounds(user) -> tuple | None:
     documents that has not changed may be kept under them. None where the rule also reads rows
     about the person that a document's change does not mark (an Associate's admitted study
     groups, an invited expert's registrations): its answer is then asked afresh each time.
-    Whoever changes the rule changes this beside it; test_access.py checks the two agree."""
+    Whoever changes the rule changes this beside it. api/tests/test_register_json.py checks that
+    a role given and an Associate's admission count from the next request."""
     if user is None or not user.is_authenticated:
         return ("anonymous",)
     if not _member_of_every_study_group(user):

@@ -36,7 +36,7 @@ class Command(BaseCommand):
         closed = attendance_close_orphans()
         if closed:
             self.stdout.write(f"Closed {closed} attendance record(s) a stopped server left open.")
-        options = {
+        server = {
             "app": "plenary.asgi:application",
             "access_log": False,
             "lifespan": "off",
@@ -45,13 +45,13 @@ class Command(BaseCommand):
         }
         self.stdout.write(f"Plenary on http://{host}:{port}/ (Ctrl-C to stop)")
         if workers == 1:
-            uvicorn.run(host=host, port=port, **options)
+            uvicorn.run(host=host, port=port, **server)
             return
         # Each worker runs its page threads on a core of its own: two of them each (one process
         # alone has four) kept a served register's tails shortest (docs/benchmarks.md).
         os.environ.setdefault("PLENARY_HTTP_THREADS", str(THREADS_PER_WORKER))
         try:
-            Workers(workers, host, port, options, on_ready=lambda: self._ready(workers)).run()
+            Workers(workers, host, port, server, on_ready=lambda: self._ready(workers)).run()
         except OSError as error:
             raise CommandError(f"cannot listen on {host}:{port}: {error.strerror}") from error
         except StartupFailure as error:
