@@ -234,7 +234,7 @@ def test_it_stops_when_the_reader_leaves(posted, content, academic, monkeypatch)
 def test_an_outsider_is_refused_before_any_byte(posted, outsider):
     exchange = call(_page(posted), headers=_signed_in(outsider))
     assert exchange.status == 403
-    assert b"PK" not in exchange.body
+    assert b"PK\x03\x04" not in exchange.body  # no byte of the .docx (a ZIP package)
     _no_mark(exchange)
     anonymous = call(_page(posted))
     assert anonymous.status == 302
