@@ -17,6 +17,8 @@ text and only then turns those into <mark> elements, so nothing a document says 
 markup.
 """
 
+import datetime as dt
+import functools
 import json
 import logging
 import re
@@ -29,7 +31,7 @@ from typing import IO, Any
 import pypdf
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -62,6 +64,22 @@ SNIPPET_STRETCH_CHARS = 1_000
 MAX_TEXT_CHARS = 400_000
 # Documents still in the secretariat's queue are nobody's search result.
 DRAFT_STATES = (Document.State.SUBMITTED, Document.State.RETURNED)
+# What a hit shows of its document, and all its number and file code are made from (the page's
+# template and the API read no other field; a test counts the queries of both).
+HIT_FIELDS = (
+    "kind",
+    "number",
+    "level",
+    "title",
+    "source",
+    "abstract",
+    "state",
+    "study_group__number",
+    "study_period__code",
+    "meeting__slug",
+    "meeting__title",
+    "meeting__start_date",
+)
 # How many of a query's matches are ranked by relevance: its newest ones (see SearchResults).
 RANKED_MATCHES = 500
 # On PostgreSQL, a query's newest matches are looked for among this many newest documents first
@@ -89,6 +107,7 @@ _BLANK_LINES_RE = re.compile(r"\n\s*\n+")
 _MARKED_RE = re.compile(f"{START}(.*?){STOP}", re.DOTALL)
 _TERM_RE = re.compile(r'"([^"]*)"|(\S+)')
 _WORD_RE = re.compile(r"\w+")
+_WORD_CHAR_RE = re.compile(r"\w")
 
 # WordprocessingML: the parts of a paragraph that carry its text, as python-docx reads them.
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -228,8 +247,12 @@ def index_documents(document_ids: Iterable[int]) -> int:
 
 
 def _index(document_ids: list[int]) -> dict[int, DocumentText]:
+    # Each document with what its entry holds now (if it has one), in one query.
     documents = list(
         Document.objects.select_related("study_group", "current_revision")
+        .annotate(
+            indexed_revision_id=F("searchable__revision_id"), indexed_text=F("searchable__text")
+        )
         .filter(pk__in=document_ids)
         .order_by()
     )
@@ -244,16 +267,10 @@ def _index(document_ids: list[int]) -> dict[int, DocumentText]:
                 )
     if not documents:
         return {}
-    known = {
-        pk: (revision_id, text)
-        for pk, revision_id, text in DocumentText.objects.filter(
-            pk__in=[document.pk for document in documents]
-        ).values_list("pk", "revision_id", "text")
-    }
     now = timezone.now()
     entries: dict[int, DocumentText] = {}
     for document in documents:
-        revision_id, text = known.get(document.pk, (None, ""))
+        revision_id, text = document.indexed_revision_id, document.indexed_text or ""
         revision = document.current_revision
         if revision is None:
             revision_id, text = None, ""
@@ -265,66 +282,80 @@ def _index(document_ids: list[int]) -> dict[int, DocumentText]:
         )
     # The index is derived data (reindex_all rebuilds it): its commit need not wait for the disk.
     with unflushed_transaction():
-        DocumentText.objects.bulk_create(
-            list(entries.values()),
-            update_conflicts=True,
-            unique_fields=["document"],
-            update_fields=["revision", "text", "indexed_at"],
-        )
-        _write_index(documents, entries)
+        if connection.vendor == "postgresql":
+            _write_vectors(documents, entries, now)
+        else:
+            DocumentText.objects.bulk_create(
+                list(entries.values()),
+                update_conflicts=True,
+                unique_fields=["document"],
+                update_fields=["revision", "text", "indexed_at"],
+            )
+            _write_fts5(documents, entries)
     return entries
 
 
-def _write_index(documents: list[Document], entries: dict[int, DocumentText]) -> None:
-    if connection.vendor == "sqlite":
-        rows = [
-            [document.pk, *_metadata(document).values(), entries[document.pk].text]
-            for document in documents
+def _write_fts5(documents: list[Document], entries: dict[int, DocumentText]) -> None:
+    rows = [
+        [document.pk, *_metadata(document).values(), entries[document.pk].text]
+        for document in documents
+    ]
+    with connection.cursor() as cursor:
+        for table in ("documents_search", "documents_search_metadata"):
+            cursor.executemany(
+                f"DELETE FROM {table} WHERE rowid = %s",  # noqa: S608
+                [[row[0]] for row in rows],
+            )
+        cursor.executemany(
+            "INSERT INTO documents_search (rowid, number, title, source, abstract, body) "
+            "VALUES (%s, %s, %s, %s, %s, %s)",
+            rows,
+        )
+        cursor.executemany(
+            "INSERT INTO documents_search_metadata (rowid, number, title, source, abstract) "
+            "VALUES (%s, %s, %s, %s, %s)",
+            [row[:5] for row in rows],
+        )
+
+
+def _write_vectors(
+    documents: list[Document], entries: dict[int, DocumentText], now: dt.datetime
+) -> None:
+    """The entries and their vectors, in one statement for the batch (each row written once),
+    with the weights the query ranks by: number and title A, abstract B, source C (the public
+    metadata), and the file's text D."""
+    rows, values = [], []
+    for document in documents:
+        entry, metadata = entries[document.pk], _metadata(document)
+        rows.append("(%s::bigint, %s::bigint, %s, %s, %s, %s, %s::text)")
+        values += [
+            document.pk,
+            entry.revision_id,
+            metadata["number"],
+            metadata["title"],
+            metadata["abstract"],
+            metadata["source"],
+            entry.text,
         ]
-        with connection.cursor() as cursor:
-            for table in ("documents_search", "documents_search_metadata"):
-                cursor.executemany(
-                    f"DELETE FROM {table} WHERE rowid = %s",  # noqa: S608
-                    [[row[0]] for row in rows],
-                )
-            cursor.executemany(
-                "INSERT INTO documents_search (rowid, number, title, source, abstract, body) "
-                "VALUES (%s, %s, %s, %s, %s, %s)",
-                rows,
-            )
-            cursor.executemany(
-                "INSERT INTO documents_search_metadata (rowid, number, title, source, abstract) "
-                "VALUES (%s, %s, %s, %s, %s)",
-                [row[:5] for row in rows],
-            )
-    elif connection.vendor == "postgresql":
-        # One UPDATE for the batch, with the weights the query ranks by: number and title A,
-        # abstract B, source C (the public metadata), and the file's text D.
-        rows, values = [], []
-        for document in documents:
-            metadata = _metadata(document)
-            rows.append("(%s, %s, %s, %s, %s, %s)")
-            values += [
-                document.pk,
-                metadata["number"],
-                metadata["title"],
-                metadata["abstract"],
-                metadata["source"],
-                entries[document.pk].text,
-            ]
-        table = connection.ops.quote_name(DocumentText._meta.db_table)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {table} AS t SET metadata_vector = v.public, "  # noqa: S608
-                "full_vector = v.public || setweight(to_tsvector(%s::regconfig, v.body), 'D') "
-                "FROM (SELECT id, setweight(to_tsvector(%s::regconfig, number), 'A') "
-                "|| setweight(to_tsvector(%s::regconfig, title), 'A') "
-                "|| setweight(to_tsvector(%s::regconfig, abstract), 'B') "
-                "|| setweight(to_tsvector(%s::regconfig, source), 'C') AS public, body "
-                f"FROM (VALUES {', '.join(rows)}) AS r(id, number, title, abstract, source, body)"
-                ") AS v WHERE t.document_id = v.id",
-                [CONFIG] * 5 + values,
-            )
+    table = connection.ops.quote_name(DocumentText._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} AS t "  # noqa: S608
+            "(document_id, revision_id, text, indexed_at, metadata_vector, full_vector) "
+            "SELECT v.id, v.revision_id, v.body, %s::timestamptz, v.public, "
+            "v.public || setweight(to_tsvector(%s::regconfig, v.body), 'D') "
+            "FROM (SELECT r.id, r.revision_id, r.body, "
+            "setweight(to_tsvector(%s::regconfig, r.number), 'A') "
+            "|| setweight(to_tsvector(%s::regconfig, r.title), 'A') "
+            "|| setweight(to_tsvector(%s::regconfig, r.abstract), 'B') "
+            "|| setweight(to_tsvector(%s::regconfig, r.source), 'C') AS public "
+            f"FROM (VALUES {', '.join(rows)}) "
+            "AS r(id, revision_id, number, title, abstract, source, body)) AS v "
+            "ON CONFLICT (document_id) DO UPDATE SET revision_id = EXCLUDED.revision_id, "
+            "text = EXCLUDED.text, indexed_at = EXCLUDED.indexed_at, "
+            "metadata_vector = EXCLUDED.metadata_vector, full_vector = EXCLUDED.full_vector",
+            [now, *[CONFIG] * 5, *values],
+        )
 
 
 def reindex_all() -> int:
@@ -464,6 +495,16 @@ class SearchResults:
     def __len__(self) -> int:
         return self.count()
 
+    def goes_past(self, stop: int) -> bool:
+        """Whether any match follows the first ``stop`` (a next page), known without quoting
+        or even ranking it."""
+        if not self.searchable:
+            return False
+        candidates, more = self._candidates()
+        if stop < len(candidates):
+            return True
+        return more and bool(self.backend.newest(stop, 1))
+
     def __getitem__(self, key: slice) -> list[Hit]:
         if not isinstance(key, slice) or key.step is not None:
             raise TypeError("search results are read a page (a slice) at a time")
@@ -491,9 +532,11 @@ class SearchResults:
         ids = [pk for pk, _ in rows]
         # Only the page's hits are quoted, and only readable ones from their file.
         snippets = self.backend.snippets(ids, readable=readable.intersection(ids))
-        documents = Document.objects.select_related(
-            "study_group", "study_period", "meeting"
-        ).in_bulk(ids)
+        documents = (
+            Document.objects.select_related("study_group", "study_period", "meeting")
+            .only(*HIT_FIELDS)
+            .in_bulk(ids)
+        )
         hits = []
         for pk, rank in rows:
             document = documents.get(pk)
@@ -536,6 +579,12 @@ class Listed:
 
 def _json_ids(ids: Iterable[int]) -> str:
     return json.dumps(list(ids))
+
+
+def _pg_array(ids: Iterable[int]) -> str:
+    """Document keys as a PostgreSQL array's text, to be cast (``%s::bigint[]``): psycopg
+    adapts a list of 500 integers one by one, at about twice the cost of the round trip."""
+    return "{" + ",".join(str(int(pk)) for pk in ids) + "}"
 
 
 class _Fts5:
@@ -706,7 +755,7 @@ class _TsVector:
         self.terms = snippet_terms(text)
         # Whether the query may hold a phrase: quoted words, or a term of several words.
         self.phrase = '"' in text or any(len(_WORD_RE.findall(term)) > 1 for term in text.split())
-        self.hidden = _hidden_ids(user)
+        self.hidden = _pg_array(_hidden_ids(user))
         readable_sql, self.readable_params = (
             documents_with_readable_files(user, Document.objects.order_by())
             .values("pk")
@@ -725,10 +774,11 @@ class _TsVector:
         query = "websearch_to_tsquery(%s::regconfig, %s)"
         sql = (
             f"SELECT t.document_id AS id FROM {table} AS t "  # noqa: S608
-            f"WHERE t.metadata_vector @@ {query} AND t.document_id <> ALL(%s) "
+            f"WHERE t.metadata_vector @@ {query} AND t.document_id <> ALL(%s::bigint[]) "
             f"UNION ALL SELECT t.document_id AS id FROM {table} AS t "
             f"WHERE NOT (t.metadata_vector @@ {query}) AND t.full_vector @@ {query} "
-            f"AND t.document_id <> ALL(%s) AND {self.readable_sql.format(key='t.document_id')}"
+            "AND t.document_id <> ALL(%s::bigint[]) "
+            f"AND {self.readable_sql.format(key='t.document_id')}"
         )
         params = [
             *self.query_params,
@@ -778,20 +828,18 @@ class _TsVector:
 
     def _first_file_window(self, cursor, count: int, top: int) -> int:
         """How many of the newest keys the first window of the matches by the file's text spans:
-        FILE_WINDOW; or, for a query the planner expects in too few files for FILE_WINDOW keys
-        to hold half of ``count`` matches, enough keys to hold them all and a quarter more (by
-        its estimate of how many entries match). Each window reads the query's words'
-        entries in the GIN index in full, which for common words costs more than the rows
-        found there: a first window of FILE_WINDOW keys, short of matches, made a second
-        reading of them (three words: about 2 ms of the 13 to 15 the newest matches took).
-        A phrase (quoted words, or a word written with a hyphen) keeps FILE_WINDOW: the
+        enough to hold all ``count`` matches and a quarter more, by the planner's estimate of
+        how many entries match the query (never fewer than FILE_WINDOW). Each window reads the
+        query's words' entries in the GIN index in full, which for common words costs more
+        than the rows found there: a first window sized for half the matches made a second
+        reading of them (three common words: 6 to 9 ms each), where a window twice as long
+        costs a few hundred more rows, read through the index's bitmap at about a microsecond
+        each. A phrase (quoted words, or a word written with a hyphen) keeps FILE_WINDOW: the
         planner's estimate of it is a guess, and each of its matches is tested again on the
         row's vector, so a window larger than needed costs more than a second one."""
         if self.phrase:
             return FILE_WINDOW
         estimated = self._estimated_matches(cursor)
-        if 2 * estimated * FILE_WINDOW >= count * top:
-            return FILE_WINDOW
         return max(FILE_WINDOW, self._next_window(top, max(1, round(estimated)), count, top))
 
     def _estimated_matches(self, cursor) -> float:
@@ -833,7 +881,9 @@ class _TsVector:
         count = offset + limit
         table = connection.ops.quote_name(DocumentText._meta.db_table)
         query = "websearch_to_tsquery(%s::regconfig, %s)"
-        in_range = "t.document_id > %s AND t.document_id <= %s AND t.document_id <> ALL(%s)"
+        in_range = (
+            "t.document_id > %s AND t.document_id <= %s AND t.document_id <> ALL(%s::bigint[])"
+        )
         by_metadata_sql = (
             f"SELECT t.document_id FROM {table} AS t WHERE {in_range} "  # noqa: S608
             f"AND t.metadata_vector @@ {query} ORDER BY t.document_id DESC LIMIT %s"
@@ -918,7 +968,7 @@ class _TsVector:
                 for (pk,) in self._fetch(
                     "SELECT t.document_id FROM unnest(%s::bigint[]) AS t(document_id) "  # noqa: S608
                     f"WHERE {self.readable_sql.format(key='t.document_id')}",
-                    [asked, *self.readable_params],
+                    [_pg_array(asked), *self.readable_params],
                 )
             )
         return [(pk, pk in readable) for pk in ids]
@@ -927,9 +977,9 @@ class _TsVector:
         self, readable: list[int], others: list[int], offset: int, limit: int
     ) -> list[tuple[int, float]]:
         """These candidates, best first by ts_rank: readable documents by their whole vector,
-        the others by their metadata's. The candidates go in as two array parameters: as
-        lists of literals (the ORM's ``__in``), 500 keys cost more to build, send and parse
-        than the ranking itself."""
+        the others by their metadata's. The candidates go in as two array parameters (their
+        text, see _pg_array): as lists of literals (the ORM's ``__in``), 500 keys cost more to
+        build, send and parse than the ranking itself."""
         table = connection.ops.quote_name(DocumentText._meta.db_table)
         sql = (
             "SELECT t.document_id, CASE WHEN t.document_id = ANY(%s::bigint[]) "  # noqa: S608
@@ -939,125 +989,112 @@ class _TsVector:
             "WHERE t.document_id = ANY(%s::bigint[]) "
             "ORDER BY rank DESC, t.document_id LIMIT %s OFFSET %s"
         )
-        rows = self._fetch(sql, [readable, *self.query_params, [*readable, *others], limit, offset])
+        rows = self._fetch(
+            sql,
+            [
+                _pg_array(readable),
+                *self.query_params,
+                _pg_array([*readable, *others]),
+                limit,
+                offset,
+            ],
+        )
         return [(pk, -rank) for pk, rank in rows]
 
-    @staticmethod
-    def _headline_options(**options: Any) -> str:
-        """ts_headline's options as one string, each value quoted (as SearchHeadline does)."""
-        options = {
-            "StartSel": START,
-            "StopSel": STOP,
-            "MaxWords": SNIPPET_WORDS,
-            "MinWords": 8,
-            **options,
-        }
-        return ", ".join(
-            connection.ops.compose_sql(f"{name}=%s", [value]) for name, value in options.items()
+    # The strings each term is found by, but for the stop words the query leaves out: the term
+    # as typed and its lexemes (of a hyphenated word, those of the whole), each in lower case
+    # and capitalized (a word written otherwise, in capitals, is looked for only by the headline
+    # of all the characters); not a string that starts with another (the other finds it).
+    _TERM_STRINGS = (
+        "SELECT DISTINCT v.term, c.string "
+        "FROM unnest(%s::text[]) WITH ORDINALITY AS v(word, term), "
+        "to_tsvector(%s::regconfig, v.word) AS l(lexemes), "
+        "unnest(array_prepend(v.word, tsvector_to_array(l.lexemes))) AS x(string), "
+        "unnest(ARRAY[x.string, upper(left(x.string, 1)) || substr(x.string, 2)]) AS c(string) "
+        "WHERE l.lexemes <> ''::tsvector AND (v.word !~ '\\W' OR x.string ~ '\\W') "
+        "AND NOT EXISTS (SELECT 1 FROM unnest(tsvector_to_array(l.lexemes)) AS k(lexeme) "
+        "WHERE k.lexeme <> x.string AND starts_with(x.string, k.lexeme) "
+        "AND (v.word !~ '\\W' OR k.lexeme ~ '\\W'))"
+    )
+
+    def _stretches(self, readable: list[int]) -> dict[int, str]:
+        """The stretch of each readable file's first SNIPPET_TEXT_CHARS characters that its
+        headline is made from (see snippets), for the files where a term is found. One
+        statement reads the strings the terms are found by and those characters; the stretch
+        is then found here, where looking for a string costs a fraction of what splitting the
+        text around it does in SQL (about 0.4 ms a hit for three words)."""
+        table = connection.ops.quote_name(DocumentText._meta.db_table)
+        rows = self._fetch(
+            f"SELECT NULL::bigint, s.term::integer, s.string FROM ({self._TERM_STRINGS}) AS s "  # noqa: S608
+            "UNION ALL SELECT t.document_id, NULL, substr(t.text, 1, %s) "
+            f"FROM {table} AS t WHERE t.document_id = ANY(%s::bigint[])",
+            [self.terms, CONFIG, SNIPPET_TEXT_CHARS, _pg_array(readable)],
         )
+        strings = [(term, string) for pk, term, string in rows if pk is None]
+        if not strings:
+            return {}
+        stretches = {}
+        for pk, _, head in rows:
+            if pk is None:
+                continue
+            found = tightest_stretch(head, strings)
+            if found is not None:
+                low, high = found
+                low = max(0, low - SNIPPET_CONTEXT_CHARS)
+                stretches[pk] = head[low : high + SNIPPET_CONTEXT_CHARS]
+        return stretches
 
     def snippets(self, ids: list[int], *, readable: set[int]) -> dict[int, tuple[str, str, str]]:
-        """(file, abstract, title) headlines of these documents, in one statement; the file's
-        only for the ``readable`` ones (for the others their text is not even read), and each
-        only while those before it show no match (the page shows the first that does).
+        """(file, abstract, title) headlines of these documents; the file's only for the
+        ``readable`` ones (for the others their text is not even read), and each only while
+        those before it show no match (the page shows the first that does).
 
         ts_headline parses and stems every word it is given, which makes the file's headline the
         costliest part of a page of hits: about 0.1 ms for each 1,000 characters. So it is given
         only the tightest stretch of the file's first SNIPPET_TEXT_CHARS characters (a document
         matched only further on is still found and ranked, quoted by its metadata) that holds
         all the query's terms, or as many of them as are found together anywhere (within
-        SNIPPET_STRETCH_CHARS), with SNIPPET_CONTEXT_CHARS around it. A term is found as a plain
-        string at the start of a word: as typed, or as one of its lexemes (the stem, which
-        starts most of the word's forms), in lower case or capitalized; finding every occurrence
-        of a string so costs a small part of what a regular expression, the parser or even
-        lower-casing the text would. The stretch is headlined with the query; when that
-        highlights nothing (it holds only some of the terms, or a phrase's words in another
-        order), with any of the query's lexemes, so that a file whose words are never found
-        together still shows those it has. Only when that too highlights nothing (no term found,
-        or found in a word of another stem) is the headline made from all those characters. The
-        text is read from its storage once, whatever the expressions that use it."""
+        SNIPPET_STRETCH_CHARS), with SNIPPET_CONTEXT_CHARS around it (see tightest_stretch and
+        _stretches). A term is found as a plain string at the start of a word: as typed, or as
+        one of its lexemes (the stem, which starts most of the word's forms), in lower case or
+        capitalized. The stretch is headlined with the query; when that highlights nothing (it
+        holds only some of the terms, or a phrase's words in another order), with any of the
+        query's lexemes, so that a file whose words are never found together still shows those
+        it has. Only when that too highlights nothing (no term found, or found in a word of
+        another stem) is the headline made from all those characters."""
         if not ids:
             return {}
         table = connection.ops.quote_name(DocumentText._meta.db_table)
         documents = connection.ops.quote_name(Document._meta.db_table)
-        text_options = self._headline_options(MaxFragments=2, FragmentDelimiter=f" {ELLIPSIS} ")
-        units = range(1, len(self.terms) + 1)
-        # For each occurrence, where each term's first occurrence from there on ends: the
-        # stretch from it holds the terms found so.
-        ends = (
-            ", ".join(
-                f"min(o.stop) FILTER (WHERE o.term = {unit}) OVER later AS e{unit}"
-                for unit in units
-            )
-            or "NULL::integer AS e0"
-        )
-        # Of those, the ones close enough to it to count as found together.
-        found = (
-            ", ".join(
-                f"CASE WHEN e.e{unit} - e.start <= {SNIPPET_STRETCH_CHARS} THEN e.e{unit} END"
-                for unit in units
-            )
-            or "e.e0"
-        )
+        stretches = self._stretches(list(readable)) if readable and self.terms else {}
+        text_options = _headline_options(MaxFragments=2, FragmentDelimiter=f" {ELLIPSIS} ")
         sql = (
             # The query, and any of its lexemes.
             "WITH w AS MATERIALIZED (SELECT websearch_to_tsquery(%s::regconfig, %s) AS query, "  # noqa: S608
             "(SELECT string_agg(DISTINCT quote_literal(l.lexeme), ' | ') "
             "FROM unnest(%s::text[]) AS v(word), "
             "unnest(tsvector_to_array(to_tsvector(%s::regconfig, v.word))) AS l(lexeme)"
-            ")::tsquery AS any), "
-            # The strings each term is found by, but for the stop words the query leaves out:
-            # the term as typed and its lexemes (of a hyphenated word, those of the whole),
-            # each in lower case and capitalized (a word written otherwise, in capitals, is
-            # looked for only by the headline of all the characters).
-            "s AS MATERIALIZED (SELECT DISTINCT v.term, c.string, length(c.string) AS size "
-            "FROM unnest(%s::text[]) WITH ORDINALITY AS v(word, term), "
-            "to_tsvector(%s::regconfig, v.word) AS l(lexemes), "
-            "unnest(array_prepend(v.word, tsvector_to_array(l.lexemes))) AS x(string), "
-            "unnest(ARRAY[x.string, upper(left(x.string, 1)) || substr(x.string, 2)]) AS c(string) "
-            "WHERE l.lexemes <> ''::tsvector AND (v.word !~ '\\W' OR x.string ~ '\\W') "
-            # (not a string that starts with another: the other finds it)
-            "AND NOT EXISTS (SELECT 1 FROM unnest(tsvector_to_array(l.lexemes)) AS k(lexeme) "
-            "WHERE k.lexeme <> x.string AND starts_with(x.string, k.lexeme) "
-            "AND (v.word !~ '\\W' OR k.lexeme ~ '\\W'))) "
+            ")::tsquery AS any) "
             # A quote the page will not show (the file's shows a match, or the abstract's)
             # is not made.
             "SELECT t.document_id, h.quote, a.quote, CASE WHEN strpos(h.quote, %s) > 0 "
             "OR strpos(a.quote, %s) > 0 THEN '' "
             "ELSE ts_headline(%s::regconfig, d.title, w.query, %s) END "
             f"FROM {table} AS t JOIN {documents} AS d ON d.id = t.document_id CROSS JOIN w "
-            # Each readable text once (OFFSET 0 keeps the planner from repeating the
-            # expression wherever its result is used).
-            "LEFT JOIN LATERAL (SELECT x.head "
-            "FROM (SELECT CASE WHEN t.document_id = ANY(%s::bigint[]) "
-            "THEN substr(t.text, 1, %s) END AS head OFFSET 0) AS x OFFSET 0) AS f ON true "
-            # Every occurrence of each term at the start of a word, from the pieces of text
-            # between them; then the tightest stretch holding the most terms.
-            "LEFT JOIN LATERAL (SELECT r.low, r.high FROM ("
-            f"SELECT e.start AS low, greatest({found}) AS high, num_nonnulls({found}) AS held "
-            f"FROM (SELECT o.start, {ends} FROM ("
-            "SELECT s.term, p.start, p.start + s.size AS stop FROM s CROSS JOIN LATERAL ("
-            "SELECT y.piece, y.n, count(*) OVER () AS pieces, "
-            "(sum(length(y.piece)) OVER (ORDER BY y.n) + (y.n - 1) * s.size + 1)::integer AS start "
-            "FROM string_to_table(f.head, s.string) WITH ORDINALITY AS y(piece, n)) AS p "
-            "WHERE p.n < p.pieces AND (p.piece <> '' OR p.n = 1) "
-            "AND right(p.piece, 1) !~ '\\w') AS o WINDOW later AS (ORDER BY o.start DESC)) AS e"
-            ") AS r "
-            "ORDER BY r.held DESC, r.high - r.low, r.low LIMIT 1) AS r ON true "
-            # That stretch, with context around it, headlined with the query.
-            "LEFT JOIN LATERAL (SELECT x.stretch, CASE WHEN x.stretch IS NOT NULL "
-            "THEN ts_headline(%s::regconfig, x.stretch, w.query, %s) END AS near "
-            "FROM (SELECT substr(f.head, b.low, r.high + %s - b.low) AS stretch "
-            "FROM (SELECT greatest(1, r.low - %s) AS low) AS b OFFSET 0) AS x OFFSET 0) AS n "
-            "ON true "
+            "LEFT JOIN unnest(%s::bigint[], %s::text[]) AS x(id, stretch) ON x.id = t.document_id "
+            # The stretch headlined with the query (OFFSET 0 keeps the planner from repeating
+            # an expression wherever its result is used).
+            "CROSS JOIN LATERAL (SELECT CASE WHEN x.stretch IS NOT NULL "
+            "THEN ts_headline(%s::regconfig, x.stretch, w.query, %s) END AS near OFFSET 0) AS n "
             # Else with any of its lexemes.
             "CROSS JOIN LATERAL (SELECT CASE WHEN strpos(n.near, %s) > 0 THEN n.near "
-            "WHEN n.stretch IS NOT NULL THEN ts_headline(%s::regconfig, n.stretch, w.any, %s) "
+            "WHEN x.stretch IS NOT NULL THEN ts_headline(%s::regconfig, x.stretch, w.any, %s) "
             "END AS quote OFFSET 0) AS m "
-            # Else from all the characters.
-            "CROSS JOIN LATERAL (SELECT CASE WHEN f.head IS NULL THEN '' "
+            # Else from all the characters (read from storage only then).
+            "CROSS JOIN LATERAL (SELECT CASE WHEN NOT t.document_id = ANY(%s::bigint[]) THEN '' "
             "WHEN strpos(m.quote, %s) > 0 THEN m.quote "
-            "ELSE ts_headline(%s::regconfig, f.head, w.query, %s) END AS quote OFFSET 0) AS h "
+            "ELSE ts_headline(%s::regconfig, substr(t.text, 1, %s), w.query, %s) END AS quote "
+            "OFFSET 0) AS h "
             "CROSS JOIN LATERAL (SELECT CASE WHEN strpos(h.quote, %s) > 0 THEN '' "
             "ELSE ts_headline(%s::regconfig, d.abstract, w.query, %s) END AS quote "
             "OFFSET 0) AS a "
@@ -1067,32 +1104,87 @@ class _TsVector:
             *self.query_params,
             self.terms,
             CONFIG,
-            self.terms,
-            CONFIG,
             START,
             START,
             CONFIG,
-            self._headline_options(HighlightAll=True),
-            list(readable),
+            _headline_options(HighlightAll=True),
+            _pg_array(stretches),
+            list(stretches.values()),
+            CONFIG,
+            text_options,
+            START,
+            CONFIG,
+            text_options,
+            _pg_array(readable),
+            START,
+            CONFIG,
             SNIPPET_TEXT_CHARS,
-            CONFIG,
-            text_options,
-            SNIPPET_CONTEXT_CHARS,
-            SNIPPET_CONTEXT_CHARS,
-            START,
-            CONFIG,
             text_options,
             START,
             CONFIG,
-            text_options,
-            START,
-            CONFIG,
-            self._headline_options(),
-            ids,
+            _headline_options(),
+            _pg_array(ids),
         ]
         return {
             pk: (text, abstract, title) for pk, text, abstract, title in self._fetch(sql, params)
         }
+
+
+def tightest_stretch(text: str, strings: list[tuple[int, str]]) -> tuple[int, int] | None:
+    """Where, in ``text``, the tightest stretch holding the most terms starts and ends (a
+    slice's bounds), or None when no term is found. ``strings`` are (term, string) pairs: a
+    term is found where one of its strings starts a word (the character before it, if any, is
+    not a letter, digit or underscore), each occurrence after the last one of that string.
+    From each occurrence on, a term counts as held by the stretch when its first occurrence
+    from there ends within SNIPPET_STRETCH_CHARS of its start; of those stretches, the one
+    holding the most terms wins, then the shortest, then the first."""
+    occurrences: list[tuple[int, int, int]] = []  # (start, end, term)
+    for term, string in strings:
+        size, at = len(string), text.find(string)
+        while at >= 0:
+            if at == 0 or not _WORD_CHAR_RE.match(text, at - 1):
+                occurrences.append((at, at + size, term))
+            at = text.find(string, at + size)
+    if not occurrences:
+        return None
+    occurrences.sort(reverse=True)
+    first_end: dict[int, int] = {}
+    best: tuple[int, int, int] | None = None  # (-held, length, start)
+    high_of_best = 0
+    at = 0
+    while at < len(occurrences):
+        start = occurrences[at][0]
+        # Occurrences at the same place hold the same terms from there.
+        group = at
+        while group < len(occurrences) and occurrences[group][0] == start:
+            _, end, term = occurrences[group]
+            if end < first_end.get(term, end + 1):
+                first_end[term] = end
+            group += 1
+        held = [end for end in first_end.values() if end - start <= SNIPPET_STRETCH_CHARS]
+        if held:
+            key = (-len(held), max(held) - start, start)
+            if best is None or key < best:
+                best, high_of_best = key, max(held)
+        at = group
+    if best is None:
+        return None
+    return best[2], high_of_best
+
+
+@functools.cache
+def _headline_options(**options: Any) -> str:
+    """ts_headline's options as one string, each value quoted (as SearchHeadline does)."""
+    options = {
+        "StartSel": START,
+        "StopSel": STOP,
+        "MaxWords": SNIPPET_WORDS,
+        "MinWords": 8,
+        **options,
+    }
+    return ", ".join(
+        connection.ops.compose_sql(f"{name}=%s", [value]) for name, value in options.items()
+    )
 
 
 def search_documents(user, text: str) -> SearchResults:

@@ -457,10 +457,9 @@ def search_documents(
             "Search results go no deeper; refine the words.", code="invalid_cursor", field="cursor"
         )
     results = search.search_documents(request.user, q)
-    hits = results[offset : offset + limit + 1]
+    hits = results[offset : offset + limit]
     next_url = None
-    if len(hits) > limit:
-        hits = hits[:limit]
+    if results.goes_past(offset + limit):
         params = request.GET.copy()
         params["cursor"] = encode_cursor(_SEARCH, [offset + limit])
         params["limit"] = str(limit)

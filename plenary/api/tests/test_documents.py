@@ -256,6 +256,54 @@ def test_search_quotes_the_file_to_members_only(client, posted, delegate_token, 
     assert response.status_code == 400 and response.json()["field"] == "q"
 
 
+def _register_titled(meeting, actor, count: int, start: int = 0) -> None:
+    for n in range(start, start + count):
+        services.contribution_register(
+            meeting=meeting,
+            actor=actor,
+            title=f"Tapirnet item {n}",
+            source="Demo Sector Member Telecom",
+        )
+
+
+def test_search_pages_follow_one_another_and_the_last_has_no_next(
+    client, next_meeting, delegate, delegate_token, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        _register_titled(next_meeting, delegate, 5)
+    seen, url, pages = [], "/api/v1/search?q=tapirnet&limit=2", 0
+    while url:
+        body = client.get(url, headers=bearer(delegate_token)).json()
+        seen += [item["title"] for item in body["items"]]
+        url, pages = body["next"], pages + 1
+    assert pages == 3 and sorted(seen) == [f"Tapirnet item {n}" for n in range(5)]
+    # A page that ends exactly at the last match has no next page.
+    body = client.get("/api/v1/search?q=tapirnet&limit=5", headers=bearer(delegate_token)).json()
+    assert len(body["items"]) == 5 and body["next"] is None
+
+
+def test_a_search_through_the_api_takes_a_constant_number_of_queries(
+    client, next_meeting, delegate, delegate_token, django_capture_on_commit_callbacks
+):
+    """Every hit's number, code and meeting come with the page's one read of the documents
+    (search.HIT_FIELDS), however many hits it shows."""
+
+    def queries() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as context:
+            response = client.get("/api/v1/search?q=tapirnet", headers=bearer(delegate_token))
+        assert response.status_code == 200
+        return len(context), len(response.json()["items"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _register_titled(next_meeting, delegate, 2)
+    queries()  # what the first request of a token reads once
+    few, shown = queries()
+    assert shown == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        _register_titled(next_meeting, delegate, 18, start=2)
+    assert queries() == (few, 20)
+
+
 def test_crafted_cursors_are_bad_input(client, posted):
     for ordering, values in (("search", [2**70]), ("documents", ["td", 2**70, 1])):
         cursor = encode_cursor(Ordering(ordering, ("x",) * len(values), ()), values)

@@ -4,6 +4,7 @@ the SQLite query's access lists (whose cost must not grow with the whole archive
 import io
 import tracemalloc
 import zipfile
+from unittest import mock
 
 import docx
 import pytest
@@ -14,7 +15,7 @@ from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 
 from plenary.documents import files, search
-from plenary.documents.models import DocumentText
+from plenary.documents.models import Document, DocumentText
 from plenary.documents.word import contribution_template_path
 
 from .conftest import filled, register_contribution, rezip, upload
@@ -147,3 +148,25 @@ def test_an_index_entry_of_its_own_commits_without_waiting_for_the_disk_on_postg
     assert [h.document.pk for h in search.search_documents(delegate, "wombatrouting")[0:5]] == [
         document.pk
     ]
+
+
+def test_indexing_a_document_reads_it_once_and_writes_its_entry_once(three_posted, delegate):
+    """One query reads the document with what its entry holds; on PostgreSQL the entry and both
+    vectors are written by one statement, each row once. A title changed later is indexed with
+    the text already extracted, and no file is read again."""
+    document = three_posted[0]
+    with CaptureQueriesContext(connection) as context:
+        assert search.index_documents([document.pk]) == 1
+    statements = [q["sql"] for q in context.captured_queries]
+    reads = [sql for sql in statements if sql.startswith("SELECT")]
+    assert len(reads) == 1 and "documents_documenttext" in reads[0]
+    if connection.vendor == "postgresql":
+        writes = [sql for sql in statements if "documents_documenttext" in sql and sql != reads[0]]
+        assert len(writes) == 1 and writes[0].startswith("INSERT") and "full_vector" in writes[0]
+    Document.objects.filter(pk=document.pk).update(title="Quokkaswitching study")
+    with mock.patch.object(search, "revision_text", side_effect=AssertionError("file read")):
+        assert search.index_documents([document.pk]) == 1
+    for word in ("Quokkaswitching", "Axolotlrouting"):
+        assert [hit.document.pk for hit in search.search_documents(delegate, word)[0:5]] == [
+            document.pk
+        ]
