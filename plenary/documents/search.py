@@ -1,10 +1,12 @@
-"""Full-text search over documents: text extraction, indexing and ranked queries with snippets.
+"""Full-text search over documents: indexing and ranked queries with snippets.
 
 Everything that knows how the database searches lives here, behind three calls:
 
-    extract_text(fileobj, content_type) -> str          the words of a .docx or .pdf
     index_document(document_id) -> DocumentText | None  (re)index one document
+    index_documents(document_ids) -> int                many, in batches (reindex_all)
     search_documents(user, text) -> SearchResults       ranked hits, sliceable for a Paginator
+
+A file's words come from plenary.documents.extraction (extract_text; re-exported here).
 
 SQLite searches FTS5 tables (``documents_search``, made by migration 0002, and the metadata's
 own ``documents_search_metadata``, made by 0004) ranked by bm25() with snippet(); PostgreSQL
@@ -17,33 +19,33 @@ text and only then turns those into <mark> elements, so nothing a document says 
 markup.
 """
 
-import datetime as dt
 import functools
 import json
-import logging
+import os
 import re
-import zipfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import Any
 
-import pypdf
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from lxml import etree
 
 from plenary.core.db import unflushed_transaction
+from plenary.documents.extraction import (
+    clean_text,
+    extract_files,
+    extract_text,
+    extraction_pool,
+)
 from plenary.documents.models import Document, DocumentText, Revision
 from plenary.documents.permissions import documents_with_readable_files
 from plenary.meetings.models import Meeting
 from plenary.meetings.permissions import meetings_visible_to
-
-logger = logging.getLogger(__name__)
 
 # PostgreSQL's text search configuration: documents are indexed and searched in English.
 CONFIG = "english"
@@ -60,8 +62,6 @@ SNIPPET_CONTEXT_CHARS = 300
 # The query's words count as found together within this many characters of each other: the
 # tightest stretch holding them is at most this long (besides its context).
 SNIPPET_STRETCH_CHARS = 1_000
-# Text past this is not indexed (it keeps a PostgreSQL tsvector well under its 1 MB limit).
-MAX_TEXT_CHARS = 400_000
 # Documents still in the secretariat's queue are nobody's search result.
 DRAFT_STATES = (Document.State.SUBMITTED, Document.State.RETURNED)
 # What a hit shows of its document, and all its number and file code are made from (the page's
@@ -102,118 +102,19 @@ BM25_METADATA_WEIGHTS = "10.0, 10.0, 2.0, 5.0"
 # The public metadata's columns, as an FTS5 column filter.
 METADATA_COLUMNS = "{number title source abstract}"
 
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_BLANK_LINES_RE = re.compile(r"\n\s*\n+")
 _MARKED_RE = re.compile(f"{START}(.*?){STOP}", re.DOTALL)
 _TERM_RE = re.compile(r'"([^"]*)"|(\S+)')
 _WORD_RE = re.compile(r"\w+")
 _WORD_CHAR_RE = re.compile(r"\w")
 
-# WordprocessingML: the parts of a paragraph that carry its text, as python-docx reads them.
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_W_P, _W_R, _W_HYPERLINK = f"{_W}p", f"{_W}r", f"{_W}hyperlink"
-_RUN_TEXT = {f"{_W}tab": "\t", f"{_W}ptab": "\t", f"{_W}cr": "\n", f"{_W}noBreakHyphen": "-"}
-_W_T, _W_BR, _W_BR_TYPE = f"{_W}t", f"{_W}br", f"{_W}type"
-_OFFICE_DOCUMENT = (
-    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
-)
-_RELATIONSHIP = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
-# How much of a Word document's XML is parsed at a time.
-XML_CHUNK = 1024 * 1024
-# Documents indexed together by reindex_all (one transaction and a few statements each).
+# Documents indexed together by index_documents (one transaction and a few statements each).
 INDEX_BATCH = 200
+# A list of more documents than this is indexed with its files read in a pool of processes,
+# the next batch's while the database writes the one before (see index_documents).
+POOLED_FROM = 2 * INDEX_BATCH
 
 
 # Extraction ------------------------------------------------------------------------------------
-
-
-def clean_text(text: str) -> str:
-    """Text without control characters (the snippet markers among them) or runs of blank lines."""
-    text = _CONTROL_RE.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n"))
-    return _BLANK_LINES_RE.sub("\n\n", text).strip()[:MAX_TEXT_CHARS]
-
-
-def _main_part(package: zipfile.ZipFile) -> str:
-    """The name of the package's main document part (word/document.xml as Word writes it)."""
-    try:
-        rels = etree.fromstring(
-            package.read("_rels/.rels"),
-            etree.XMLParser(resolve_entities=False, no_network=True),
-        )
-    except KeyError:
-        return "word/document.xml"
-    for relation in rels.iter(_RELATIONSHIP):
-        if relation.get("Type") == _OFFICE_DOCUMENT:
-            return relation.get("Target", "").lstrip("/")
-    return "word/document.xml"
-
-
-def _run_text(run) -> str:
-    parts = []
-    for child in run:
-        if child.tag == _W_T:
-            parts.append(child.text or "")
-        elif child.tag == _W_BR:
-            parts.append("\n" if child.get(_W_BR_TYPE, "textWrapping") == "textWrapping" else "")
-        else:
-            parts.append(_RUN_TEXT.get(child.tag, ""))
-    return "".join(parts)
-
-
-def _paragraph_text(paragraph) -> str:
-    """A paragraph's text as python-docx gives it: its runs and its hyperlinks' runs."""
-    parts = []
-    for child in paragraph:
-        if child.tag == _W_R:
-            parts.append(_run_text(child))
-        elif child.tag == _W_HYPERLINK:
-            parts.extend(_run_text(run) for run in child if run.tag == _W_R)
-    return "".join(parts)
-
-
-def _docx_paragraphs(fileobj: IO[bytes]) -> Iterator[str]:
-    """Every paragraph of the body, those inside tables (and nested tables) included, since a
-    Word document's cover and much of its content are tables. Only the main document part is
-    read, as a stream: pictures and other parts of the package are never loaded, and reading
-    stops once the text is past what is indexed."""
-    with zipfile.ZipFile(fileobj) as package, package.open(_main_part(package)) as part:
-        parser = etree.XMLPullParser(
-            events=("end",), tag=_W_P, resolve_entities=False, no_network=True
-        )
-        length = 0
-        while chunk := part.read(XML_CHUNK):
-            parser.feed(chunk)
-            for _, element in parser.read_events():
-                text = _paragraph_text(element)
-                element.clear(keep_tail=True)
-                if text.strip():
-                    yield text
-                    length += len(text) + 1
-                    if length > MAX_TEXT_CHARS:
-                        return
-        parser.close()
-
-
-def _pdf_pages(fileobj: IO[bytes]) -> Iterator[str]:
-    reader = pypdf.PdfReader(fileobj)
-    for page in reader.pages:
-        yield page.extract_text() or ""
-
-
-def extract_text(fileobj: IO[bytes], content_type: str) -> str:
-    """The words of a .docx or .pdf file; empty for anything else or a file that cannot be read
-    (the document stays findable by its metadata)."""
-    try:
-        if content_type == "application/pdf":
-            parts = list(_pdf_pages(fileobj))
-        elif content_type.startswith("application/vnd.openxmlformats-officedocument"):
-            parts = list(_docx_paragraphs(fileobj))
-        else:
-            return ""
-    except Exception:  # noqa: BLE001 - any damage in a file only means no text to search
-        logger.warning("text extraction failed", exc_info=True)
-        return ""
-    return clean_text("\n".join(parts))
 
 
 def revision_text(revision: Revision) -> str:
@@ -237,16 +138,56 @@ def _metadata(document: Document) -> dict[str, str]:
 def index_document(document_id: int) -> DocumentText | None:
     """Bring one document's search entry up to date: its metadata always, its text when its
     current file changed since the last extraction. Returns None for a deleted document."""
-    return _index([document_id]).get(document_id)
+    planned = _plan([document_id])
+    _extract_here(planned)
+    return _write(planned).get(document_id)
 
 
 def index_documents(document_ids: Iterable[int]) -> int:
-    """index_document for many documents at once, in one transaction and a few statements;
-    returns how many were indexed (deleted ones are skipped)."""
-    return len(_index(list(document_ids)))
+    """index_document for many documents, INDEX_BATCH at a time, each batch in one transaction
+    and a few statements; returns how many were indexed (deleted ones are skipped).
+
+    Reading a file's words is Python's work and vectorizing them the database's, each about
+    half of a document's cost. For more than POOLED_FROM documents (reindex_all, a restore),
+    the files are read in a pool of processes, one per core: a batch's files while the
+    database writes the batch before, so that both cores work. Storage without local paths,
+    or a process running threads (a server), reads them here, one batch after the other."""
+    ids = list(document_ids)
+    batches = [ids[at : at + INDEX_BATCH] for at in range(0, len(ids), INDEX_BATCH)]
+    pooled = len(ids) > POOLED_FROM and _local_paths()
+    pool = extraction_pool(os.cpu_count() or 2) if pooled else None
+    if pool is None:
+        count = 0
+        for batch in batches:
+            planned = _plan(batch)
+            _extract_here(planned)
+            count += len(_write(planned))
+        return count
+    count = 0
+    with pool:
+        planned = _plan(batches[0])
+        texts = _extract_in(pool, planned)
+        for batch in [*batches[1:], None]:
+            following = _plan(batch) if batch is not None else None
+            following_texts = _extract_in(pool, following) if following is not None else None
+            for (_, entry), text in zip(planned.to_read, texts, strict=True):
+                entry.text = text
+            count += len(_write(planned))
+            planned, texts = following, following_texts
+    return count
 
 
-def _index(document_ids: list[int]) -> dict[int, DocumentText]:
+@dataclass
+class _Planned:
+    """A batch of documents, their entries as they will be written, and the entries whose text
+    is to be read from their current file (with that file)."""
+
+    documents: list[Document]
+    entries: dict[int, DocumentText]
+    to_read: list[tuple[Revision, DocumentText]]
+
+
+def _plan(document_ids: list[int]) -> _Planned:
     # Each document with what its entry holds now (if it has one), in one query.
     documents = list(
         Document.objects.select_related("study_group", "current_revision")
@@ -265,34 +206,62 @@ def _index(document_ids: list[int]) -> dict[int, DocumentText]:
                     f"DELETE FROM {table} WHERE rowid = %s",  # noqa: S608
                     [[pk] for pk in gone],
                 )
-    if not documents:
-        return {}
     now = timezone.now()
-    entries: dict[int, DocumentText] = {}
+    planned = _Planned(documents, {}, [])
     for document in documents:
         revision_id, text = document.indexed_revision_id, document.indexed_text or ""
         revision = document.current_revision
         if revision is None:
             revision_id, text = None, ""
-        elif revision_id != revision.pk:
-            # The file is read before the transaction starts: no lock is held meanwhile.
-            revision_id, text = revision.pk, revision_text(revision)
-        entries[document.pk] = DocumentText(
-            document=document, revision_id=revision_id, text=text, indexed_at=now
-        )
+        entry = DocumentText(document=document, revision_id=revision_id, text=text, indexed_at=now)
+        if revision is not None and revision_id != revision.pk:
+            entry.revision_id, entry.text = revision.pk, ""
+            planned.to_read.append((revision, entry))
+        planned.entries[document.pk] = entry
+    return planned
+
+
+def _extract_here(planned: _Planned) -> None:
+    # The files are read before the transaction starts: no lock is held meanwhile.
+    for revision, entry in planned.to_read:
+        entry.text = revision_text(revision)
+
+
+def _local_paths() -> bool:
+    try:
+        default_storage.path("")
+    except NotImplementedError:
+        return False
+    return True
+
+
+def _extract_in(pool, planned: _Planned) -> Iterator[str]:
+    """The texts of the batch's files to read, in order, read in the pool (started now)."""
+    return extract_files(
+        pool,
+        [
+            (default_storage.path(revision.storage_name), revision.content_type)
+            for revision, _ in planned.to_read
+        ],
+    )
+
+
+def _write(planned: _Planned) -> dict[int, DocumentText]:
+    if not planned.documents:
+        return {}
     # The index is derived data (reindex_all rebuilds it): its commit need not wait for the disk.
     with unflushed_transaction():
         if connection.vendor == "postgresql":
-            _write_vectors(documents, entries, now)
+            _write_vectors(planned.documents, planned.entries)
         else:
             DocumentText.objects.bulk_create(
-                list(entries.values()),
+                list(planned.entries.values()),
                 update_conflicts=True,
                 unique_fields=["document"],
                 update_fields=["revision", "text", "indexed_at"],
             )
-            _write_fts5(documents, entries)
-    return entries
+            _write_fts5(planned.documents, planned.entries)
+    return planned.entries
 
 
 def _write_fts5(documents: list[Document], entries: dict[int, DocumentText]) -> None:
@@ -318,9 +287,7 @@ def _write_fts5(documents: list[Document], entries: dict[int, DocumentText]) -> 
         )
 
 
-def _write_vectors(
-    documents: list[Document], entries: dict[int, DocumentText], now: dt.datetime
-) -> None:
+def _write_vectors(documents: list[Document], entries: dict[int, DocumentText]) -> None:
     """The entries and their vectors, in one statement for the batch (each row written once),
     with the weights the query ranks by: number and title A, abstract B, source C (the public
     metadata), and the file's text D."""
@@ -354,21 +321,13 @@ def _write_vectors(
             "ON CONFLICT (document_id) DO UPDATE SET revision_id = EXCLUDED.revision_id, "
             "text = EXCLUDED.text, indexed_at = EXCLUDED.indexed_at, "
             "metadata_vector = EXCLUDED.metadata_vector, full_vector = EXCLUDED.full_vector",
-            [now, *[CONFIG] * 5, *values],
+            [next(iter(entries.values())).indexed_at, *[CONFIG] * 5, *values],
         )
 
 
 def reindex_all() -> int:
     """Index every document (after a restore, or for documents from before search existed)."""
-    count = 0
-    ids = Document.objects.order_by("pk").values_list("pk", flat=True)
-    batch: list[int] = []
-    for pk in ids.iterator():
-        batch.append(pk)
-        if len(batch) == INDEX_BATCH:
-            count += index_documents(batch)
-            batch = []
-    return count + (index_documents(batch) if batch else 0)
+    return index_documents(Document.objects.order_by("pk").values_list("pk", flat=True))
 
 
 # Querying --------------------------------------------------------------------------------------

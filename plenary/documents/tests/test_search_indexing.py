@@ -170,3 +170,43 @@ def test_indexing_a_document_reads_it_once_and_writes_its_entry_once(three_poste
         assert [hit.document.pk for hit in search.search_documents(delegate, word)[0:5]] == [
             document.pk
         ]
+
+
+def test_many_documents_are_read_in_a_pool_of_processes_with_the_same_words(
+    three_posted, delegate, monkeypatch
+):
+    """Past POOLED_FROM documents, index_documents reads the files in a pool of processes, a
+    batch ahead of the database: each entry gets the words its own file holds, as one by one."""
+    monkeypatch.setattr(search, "INDEX_BATCH", 1)
+    monkeypatch.setattr(search, "POOLED_FROM", 2)
+    pooled = []
+    real_pool = search.extraction_pool
+
+    def counted_pool(processes):
+        pooled.append(processes)
+        return real_pool(processes)
+
+    monkeypatch.setattr(search, "extraction_pool", counted_pool)
+    reads_here = mock.patch.object(search, "revision_text", side_effect=AssertionError("here"))
+    with reads_here:
+        assert search.index_documents([d.pk for d in three_posted]) == 3
+    assert len(pooled) == 1
+    texts = dict(DocumentText.objects.values_list("document_id", "text"))
+    DocumentText.objects.all().delete()
+    for document in three_posted:
+        search.index_document(document.pk)
+    assert dict(DocumentText.objects.values_list("document_id", "text")) == texts
+    words = ("Axolotlrouting", "Bandicootframing", "Caracalqueueing")
+    for document, word in zip(three_posted, words, strict=True):
+        assert word in texts[document.pk]
+        assert [hit.document.pk for hit in search.search_documents(delegate, word)[0:5]] == [
+            document.pk
+        ]
+
+
+def test_a_few_documents_are_read_here_without_a_pool(three_posted, monkeypatch):
+    monkeypatch.setattr(
+        search, "extraction_pool", mock.Mock(side_effect=AssertionError("a pool started"))
+    )
+    assert search.index_documents([d.pk for d in three_posted]) == 3
+    assert DocumentText.objects.exclude(text="").count() == 3
