@@ -5,6 +5,7 @@ import io
 import docx
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -156,6 +157,17 @@ def test_reindexing_keeps_one_entry_per_document(posted):
     search.index_document(posted.pk)
     assert DocumentText.objects.filter(document=posted).count() == 1
     assert search.reindex_all() == Document.objects.count()
+
+
+def test_the_reindex_command_rebuilds_lost_entries(posted, delegate):
+    DocumentText.objects.all().delete()
+    out = io.StringIO()
+    call_command("reindex", stdout=out)
+    count = Document.objects.count()
+    assert out.getvalue().startswith(f"Indexed {count} document{'s' * (count != 1)} in ")
+    assert DocumentText.objects.count() == count
+    assert SECRET in DocumentText.objects.get(document=posted).text
+    assert [hit.document for hit in search.search_documents(delegate, SECRET)[0:5]] == [posted]
 
 
 # Ranking and snippets --------------------------------------------------------------------------

@@ -18,8 +18,8 @@ def test_nothing_found_is_no_stretch():
 
 
 def test_a_string_counts_only_where_it_starts_a_word():
-    """"rout" inside "outroute" or after an underscore is no occurrence; after a space, a
-    hyphen or at the very start it is."""
+    """The string "rout" inside "outrouter" or after an underscore is no occurrence; after a
+    space, a hyphen or at the very start it is."""
     assert tightest_stretch("outrouter x_routing", [(1, "rout")]) is None
     assert _quoted("routing first", [(1, "rout")]) == "rout"
     assert tightest_stretch("multi-routing", [(1, "rout")]) == (6, 10)
