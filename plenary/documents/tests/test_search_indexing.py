@@ -2,6 +2,7 @@
 the SQLite query's access lists (whose cost must not grow with the whole archive)."""
 
 import io
+import threading
 import tracemalloc
 import zipfile
 from unittest import mock
@@ -14,7 +15,7 @@ from docx.enum.text import WD_BREAK
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 
-from plenary.documents import files, search
+from plenary.documents import extraction, files, search
 from plenary.documents.models import Document, DocumentText
 from plenary.documents.word import contribution_template_path
 
@@ -179,6 +180,8 @@ def test_many_documents_are_read_in_a_pool_of_processes_with_the_same_words(
     batch ahead of the database: each entry gets the words its own file holds, as one by one."""
     monkeypatch.setattr(search, "INDEX_BATCH", 1)
     monkeypatch.setattr(search, "POOLED_FROM", 2)
+    # As in a command's process, whatever threads earlier tests left idle in this one.
+    monkeypatch.setattr(extraction.threading, "active_count", lambda: 1)
     pooled = []
     real_pool = search.extraction_pool
 
@@ -210,3 +213,16 @@ def test_a_few_documents_are_read_here_without_a_pool(three_posted, monkeypatch)
     )
     assert search.index_documents([d.pk for d in three_posted]) == 3
     assert DocumentText.objects.exclude(text="").count() == 3
+
+
+def test_a_process_running_threads_forks_no_pool():
+    """A fork copies no other thread, nor a lock one of them holds: a server reads the files
+    itself."""
+    release = threading.Event()
+    waiting = threading.Thread(target=release.wait, daemon=True)
+    waiting.start()
+    try:
+        assert extraction.extraction_pool(2) is None
+    finally:
+        release.set()
+        waiting.join()
