@@ -3,11 +3,12 @@ access rule unchanged wherever a hit falls (ranked or past the ranked ones)."""
 
 import pytest
 from django.db import connection, transaction
+from django.db.models import Max
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from plenary.documents import search, services
-from plenary.documents.models import Document
+from plenary.documents.models import Document, DocumentText
 
 from .conftest import filled, register_contribution, upload
 from .test_search import SECRET, posted, with_body  # noqa: F401 - the fixture
@@ -317,6 +318,23 @@ def test_a_query_expected_in_few_files_is_looked_for_in_one_window(
         else [("m2", False), ("m1", False), ("f1", True)]
     )
     assert found[1] == found[1e9] == expected
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's windows")
+def test_a_query_expected_in_every_file_is_looked_for_in_one_window(mixed, academic, monkeypatch):
+    """The planner expects the word in every document: the first window of the files spans the
+    keys all the newest matches need (and a quarter more), not FILE_WINDOW keys holding half of
+    them, which would read the word's GIN entries again in a second window."""
+    monkeypatch.setattr(search, "METADATA_WINDOW", 1)
+    # Three keys would hold three of the five matches: more than half.
+    monkeypatch.setattr(search, "FILE_WINDOW", 3)
+    top = DocumentText.objects.aggregate(top=Max("document_id"))["top"]
+    monkeypatch.setattr(search._TsVector, "_estimated_matches", lambda self, cursor: top)
+    backend = search.search_documents(academic, "wallabyhop").backend
+    with CaptureQueriesContext(connection) as context:
+        newest = backend.newest(0, 5)
+    assert len(_file_windows([query["sql"] for query in context.captured_queries])) == 1
+    assert [pk for pk, _ in newest] == sorted((d.pk for d in mixed.values()), reverse=True)
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner")
