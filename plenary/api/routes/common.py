@@ -6,7 +6,9 @@ from typing import Any
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model
 
-from plenary.api.errors import Error
+from plenary.api.errors import Error, NotFound
+from plenary.meetings.models import Meeting
+from plenary.meetings.permissions import can_view_meeting
 
 # What any route may answer besides success: bad input, a refused or unknown token, a refusal,
 # something private or absent, and the rate limit.
@@ -20,6 +22,15 @@ ANONYMOUS_ALLOWED = {"security": [{}]}
 def responses(ok: Any, status: int = 200) -> dict[int, Any]:
     """The responses of a route: its success shape and the shared errors."""
     return {status: ok, **ERRORS}
+
+
+def visible_meeting(request, slug: str) -> Meeting:
+    """The meeting with this slug, with its body and the body's parent, when the caller may see
+    it; else a 404 that does not tell a hidden meeting from a missing one."""
+    meeting = Meeting.objects.select_related("body__parent").filter(slug=slug).first()
+    if meeting is None or not can_view_meeting(request.user, meeting):
+        raise NotFound("No meeting matches that slug.")
+    return meeting
 
 
 class RowRead:

@@ -16,9 +16,9 @@ from ninja import Path, Query, Router
 from ninja.responses import Status
 
 from plenary.api.auth import MEMBERS
-from plenary.api.errors import Forbidden, InvalidInput, NotFound
+from plenary.api.errors import Forbidden, InvalidInput
 from plenary.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Ordering, paginate
-from plenary.api.routes.common import ANONYMOUS_ALLOWED, ERRORS, responses
+from plenary.api.routes.common import ANONYMOUS_ALLOWED, ERRORS, responses, visible_meeting
 from plenary.api.routes.documents import _lookup as documents_with_code
 from plenary.api.schemas import DecisionIn, DecisionOut, DecisionPage
 from plenary.decisions import services
@@ -27,7 +27,6 @@ from plenary.decisions.models import Decision, WorkItem
 from plenary.decisions.permissions import can_record_decision
 from plenary.decisions.selectors import meeting_decision_list
 from plenary.meetings.models import Meeting
-from plenary.meetings.permissions import can_view_meeting
 from plenary.meetings.selectors import agenda_rows
 
 router = Router(tags=["decisions"])
@@ -61,13 +60,6 @@ _FIELD_NAMES = {
         )
     },
 }
-
-
-def _meeting(request: HttpRequest, slug: str) -> Meeting:
-    meeting = Meeting.objects.select_related("body__parent").filter(slug=slug).first()
-    if meeting is None or not can_view_meeting(request.user, meeting):
-        raise NotFound("No meeting matches that slug.")
-    return meeting
 
 
 def _agenda_numbers(meeting: Meeting) -> dict[int, str]:
@@ -125,7 +117,7 @@ def list_decisions(
     """What the meeting decided, in the order it was decided, as its decisions page shows it to
     everyone who may see the meeting. A correction is a decision of its own that names the one
     it corrects (`corrects`); the corrected one says `corrected_by`."""
-    meeting = _meeting(request, slug)
+    meeting = visible_meeting(request, slug)
     rows, next_url = paginate(
         request, _decisions(meeting), ordering=_IN_ORDER, limit=limit, cursor=cursor
     )
@@ -228,7 +220,7 @@ def record_decision(request: HttpRequest, payload: DecisionIn, slug: str = Slug)
     body only (403 `may_not_record` for others). A consent starts the AAP of each draft named,
     a determination the TAP towards `approval_meeting`, a new work item is added to the work
     programme. A decision is never edited; a correction is recorded on the decisions page."""
-    meeting = _meeting(request, slug)
+    meeting = visible_meeting(request, slug)
     if not can_record_decision(request.user, meeting):
         raise Forbidden(
             "Only the meeting's chairs and the secretariat record decisions.",

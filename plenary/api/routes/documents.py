@@ -42,7 +42,7 @@ from plenary.api.pagination import (
     encode_cursor,
     paginate,
 )
-from plenary.api.routes.common import ANONYMOUS_ALLOWED, ERRORS, RowRead, responses
+from plenary.api.routes.common import ANONYMOUS_ALLOWED, ERRORS, RowRead, responses, visible_meeting
 from plenary.api.schemas import (
     ContributionIn,
     DocumentDetail,
@@ -113,13 +113,6 @@ _REGISTER_FREE_TEXT = frozenset({"source"})
 JSON = "application/json; charset=utf-8"
 # Search pages are offsets into the ranked hits; deeper than this is refused.
 MAX_SEARCH_OFFSET = 10_000
-
-
-def _meeting(request: HttpRequest, slug: str) -> Meeting:
-    meeting = Meeting.objects.select_related("body__parent").filter(slug=slug).first()
-    if meeting is None or not can_view_meeting(request.user, meeting):
-        raise NotFound("No meeting matches that slug.")
-    return meeting
 
 
 def _lookup(code: str) -> QuerySet[Document]:
@@ -513,7 +506,7 @@ def _work_item_ids(meeting: Meeting, acronyms: list[str]) -> list[int]:
 def reserve_contribution(request: HttpRequest, payload: ContributionIn, slug: str = Slug):
     """Register a contribution and get its number at once (state: reserved, not yet uploaded),
     as the page does, for people with member-only access."""
-    meeting = _meeting(request, slug)
+    meeting = visible_meeting(request, slug)
     refusal = permissions.may_contribute(request.user, meeting)
     if refusal:
         raise Forbidden(refusal, code="may_not_contribute")
@@ -639,7 +632,7 @@ def submit_td(
     'Submit a TD' page does (chairs, rapporteurs, editors and the secretariat). It stays
     unnumbered (state submitted, code ...-DRAFT-id) until the secretariat posts it; refused
     files are 422 with the reason, files past the limit 413."""
-    meeting = _meeting(request, slug)
+    meeting = visible_meeting(request, slug)
     if not permissions.can_submit_td(request.user, meeting):
         raise Forbidden(
             "Chairs, rapporteurs, editors and the secretariat submit draft TDs.",

@@ -13,16 +13,15 @@ from django.urls import reverse
 from django.utils import timezone
 from ninja import Path, Query, Router
 
-from plenary.api.errors import Conflict, NotFound
+from plenary.api.errors import Conflict
 from plenary.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, Ordering, paginate
-from plenary.api.routes.common import ANONYMOUS_ALLOWED, ERRORS, responses
+from plenary.api.routes.common import ANONYMOUS_ALLOWED, ERRORS, responses, visible_meeting
 from plenary.api.schemas import Agenda, Deadlines, MeetingDetail, MeetingPage, TimePlan
 from plenary.meetings.calendar import meeting_calendar
 from plenary.meetings.deadlines import InvalidPolicy, UnknownPolicy
 from plenary.meetings.models import Meeting, PlanVersion
 from plenary.meetings.permissions import (
     can_manage_meeting,
-    can_view_meeting,
     meetings_visible_to,
 )
 from plenary.meetings.selectors import meeting_deadlines, plan_shown
@@ -42,13 +41,6 @@ Slug = Path(
 # Soonest first for what is to come, latest first otherwise; the slug breaks ties.
 _UPCOMING = Ordering("meetings-upcoming", ("start_date", "slug"), (dt.date.fromisoformat, str))
 _LATEST = Ordering("meetings-latest", ("-start_date", "slug"), (dt.date.fromisoformat, str))
-
-
-def _meeting(request: HttpRequest, slug: str) -> Meeting:
-    meeting = Meeting.objects.select_related("body__parent").filter(slug=slug).first()
-    if meeting is None or not can_view_meeting(request.user, meeting):
-        raise NotFound("No meeting matches that slug.")
-    return meeting
 
 
 def _summary(request: HttpRequest, meeting: Meeting) -> dict:
@@ -103,7 +95,7 @@ def list_meetings(
 )
 def get_meeting(request: HttpRequest, slug: str = Slug):
     """What the collective letter says of the meeting; the remote link only to participants."""
-    meeting = _meeting(request, slug)
+    meeting = visible_meeting(request, slug)
 
     def link(name: str) -> str:
         return request.build_absolute_uri(reverse(f"api-v1:{name}", kwargs={"slug": slug}))
@@ -142,7 +134,7 @@ def get_meeting(request: HttpRequest, slug: str = Slug):
 )
 def get_deadlines(request: HttpRequest, slug: str = Slug):
     """The key deadlines, the secretariat's changes applied; cut-offs in ISO 8601 with offset."""
-    meeting = _meeting(request, slug)
+    meeting = visible_meeting(request, slug)
     try:
         deadlines = meeting_deadlines(meeting)
     except (UnknownPolicy, InvalidPolicy) as error:
@@ -185,7 +177,7 @@ def _plan(request: HttpRequest, meeting: Meeting, kind: str):
 )
 def get_agenda(request: HttpRequest, slug: str = Slug):
     """The numbered agenda as the meeting page shows it to the caller."""
-    meeting = _meeting(request, slug)
+    meeting = visible_meeting(request, slug)
     shown, info = _plan(request, meeting, PlanVersion.Kind.AGENDA)
     items = [
         {"number": r.number, "depth": r.depth, "title": r.title, "description": r.description}
@@ -202,7 +194,7 @@ def get_agenda(request: HttpRequest, slug: str = Slug):
 )
 def get_timeplan(request: HttpRequest, slug: str = Slug):
     """The time plan's sessions, wall-clock in the meeting's zone and as instants."""
-    meeting = _meeting(request, slug)
+    meeting = visible_meeting(request, slug)
     shown, info = _plan(request, meeting, PlanVersion.Kind.TIME_PLAN)
     slots = [
         {
@@ -237,7 +229,7 @@ def get_timeplan(request: HttpRequest, slug: str = Slug):
 def get_calendar(request: HttpRequest, slug: str = Slug):
     """The same .ics file as the meeting page's: the published time plan (calendars are shared,
     so never an editor's working copy)."""
-    meeting = _meeting(request, slug)
+    meeting = visible_meeting(request, slug)
     shown = plan_shown(meeting=meeting, kind=PlanVersion.Kind.TIME_PLAN, editor=False)
     response = HttpResponse(
         meeting_calendar(meeting, shown.rows),
