@@ -19,6 +19,7 @@ text and only then turns those into <mark> elements, so nothing a document says 
 markup.
 """
 
+import datetime as dt
 import functools
 import json
 import os
@@ -185,6 +186,7 @@ class _Planned:
     documents: list[Document]
     entries: dict[int, DocumentText]
     to_read: list[tuple[Revision, DocumentText]]
+    indexed_at: dt.datetime
 
 
 def _plan(document_ids: list[int]) -> _Planned:
@@ -207,7 +209,7 @@ def _plan(document_ids: list[int]) -> _Planned:
                     [[pk] for pk in gone],
                 )
     now = timezone.now()
-    planned = _Planned(documents, {}, [])
+    planned = _Planned(documents, {}, [], now)
     for document in documents:
         revision_id, text = document.indexed_revision_id, document.indexed_text or ""
         revision = document.current_revision
@@ -252,7 +254,7 @@ def _write(planned: _Planned) -> dict[int, DocumentText]:
     # The index is derived data (reindex_all rebuilds it): its commit need not wait for the disk.
     with unflushed_transaction():
         if connection.vendor == "postgresql":
-            _write_vectors(planned.documents, planned.entries)
+            _write_vectors(planned.documents, planned.entries, planned.indexed_at)
         else:
             DocumentText.objects.bulk_create(
                 list(planned.entries.values()),
@@ -287,7 +289,9 @@ def _write_fts5(documents: list[Document], entries: dict[int, DocumentText]) -> 
         )
 
 
-def _write_vectors(documents: list[Document], entries: dict[int, DocumentText]) -> None:
+def _write_vectors(
+    documents: list[Document], entries: dict[int, DocumentText], indexed_at: dt.datetime
+) -> None:
     """The entries and their vectors, in one statement for the batch (each row written once),
     with the weights the query ranks by: number and title A, abstract B, source C (the public
     metadata), and the file's text D."""
@@ -321,7 +325,7 @@ def _write_vectors(documents: list[Document], entries: dict[int, DocumentText]) 
             "ON CONFLICT (document_id) DO UPDATE SET revision_id = EXCLUDED.revision_id, "
             "text = EXCLUDED.text, indexed_at = EXCLUDED.indexed_at, "
             "metadata_vector = EXCLUDED.metadata_vector, full_vector = EXCLUDED.full_vector",
-            [next(iter(entries.values())).indexed_at, *[CONFIG] * 5, *values],
+            [indexed_at, *[CONFIG] * 5, *values],
         )
 
 
