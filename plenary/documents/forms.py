@@ -207,7 +207,9 @@ class RegisterFilterForm(forms.Form):
         "source": ("source", "id"),
         "posted": ("posted_at", "id"),
         "-posted": ("-posted_at", "-id"),
-        "agenda": ("agenda_item__position", "kind", "number"),
+        # The agenda's reading order (2, 2.1, 3), unallocated documents last: register._documents
+        # annotates agenda_order from the agenda's numbering.
+        "agenda": ("agenda_order", "kind", "number", "id"),
     }
 
     kind = forms.ChoiceField(

@@ -34,7 +34,7 @@ from django.core.cache import caches
 from django.core.exceptions import ImproperlyConfigured
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Model, Prefetch, QuerySet
+from django.db.models import Case, IntegerField, Model, Prefetch, QuerySet, Value, When
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -254,8 +254,11 @@ def cached(key: str | None, build: Callable[[], Slotted]) -> Slotted:
 # The page --------------------------------------------------------------------------------------
 
 
-def _documents(meeting: Meeting, form: RegisterFilterForm) -> QuerySet[Document]:
-    """The register's documents, filtered and sorted as the form asks; the page's columns only."""
+def _documents(
+    meeting: Meeting, form: RegisterFilterForm, agenda: Mapping[int, str]
+) -> QuerySet[Document]:
+    """The register's documents, filtered and sorted as the form asks; the page's columns only.
+    ``agenda`` is the meeting's agenda numbers in reading order (agenda_numbers)."""
     documents = Document.objects.filter(meeting=meeting).exclude(state__in=DRAFT_STATES)
     ordering: tuple[str, ...] = RegisterFilterForm.SORTS["number"]
     if form.is_bound and form.is_valid():
@@ -271,6 +274,16 @@ def _documents(meeting: Meeting, form: RegisterFilterForm) -> QuerySet[Document]
         if data["late"]:
             documents = documents.filter(late=True)
         ordering = form.ordering()
+    if "agenda_order" in ordering:
+        # Positions count among siblings only (4.1's item is first of its parent): the order
+        # is the agenda's own, one rank per item in reading order.
+        documents = documents.annotate(
+            agenda_order=Case(
+                *(When(agenda_item_id=pk, then=Value(rank)) for rank, pk in enumerate(agenda)),
+                default=Value(len(agenda)),
+                output_field=IntegerField(),
+            )
+        )
     return (
         documents.select_related("study_group", "current_revision")
         .only(
@@ -348,7 +361,7 @@ def _rows(page: Page, agenda: Mapping[int, str]) -> tuple[list[dict], list[tuple
 def _render(meeting: Meeting, params) -> Slotted:
     form = RegisterFilterForm(params or None, meeting=meeting)
     agenda = agenda_numbers(meeting)
-    page = Paginator(_documents(meeting, form), PAGE_SIZE).get_page(params.get("page"))
+    page = Paginator(_documents(meeting, form, agenda), PAGE_SIZE).get_page(params.get("page"))
     rows, slots = _rows(page, agenda)
     query = params.copy()
     query.pop("page", None)

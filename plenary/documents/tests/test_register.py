@@ -113,3 +113,27 @@ def test_allocation_refuses_an_item_of_another_meeting(
     )
     document.refresh_from_db()
     assert document.agenda_item_id != foreign.pk
+
+
+def test_the_register_sorts_by_the_agenda_reading_order_and_filters_by_an_item(
+    client, next_meeting, delegate, questions
+):
+    """Item 4.1 comes after item 2 (its position counts among 4's children only), and the
+    unallocated documents come last."""
+    from plenary.meetings.models import AgendaItem
+
+    bulk_posted_contributions(next_meeting, delegate, questions=questions, count=4)
+    second = next_meeting.agenda_items.get(parent=None, position=2)
+    fourth = next_meeting.agenda_items.get(parent=None, position=4)
+    sub = AgendaItem.objects.create(meeting=next_meeting, parent=fourth, position=1, title="Sub")
+    for number, item in ((1, sub), (2, second), (3, None), (4, fourth)):
+        Document.objects.filter(number=number).update(agenda_item=item)
+    url = reverse("documents:register", args=[next_meeting.slug])
+
+    def shown(**query):
+        rows = client.get(url, query).context["rows"]
+        return [(row["agenda_number"], row["document"].number) for row in rows]
+
+    assert shown(sort="agenda") == [("2", 2), ("4", 4), ("4.1", 1), ("", 3)]
+    assert shown(agenda_item=sub.pk) == [("4.1", 1)]
+    assert shown(agenda_item=second.pk, sort="agenda") == [("2", 2)]
