@@ -424,6 +424,7 @@ class DocumentEvent(models.Model):
         WITHDRAWN = "withdrawn", "Withdrawn"
         MARKED_LATE = "late", "Marked late"
         ADMITTED = "admitted", "Admitted"
+        CARRIED_OVER = "carried_over", "Carried over to the next meeting"
         ALLOCATED = "allocated", "Allocated to an agenda item"
         RESUBMITTED = "resubmitted", "Corrected draft resubmitted"
         TRANSLATION = "translation", "Translation requested"

@@ -34,7 +34,7 @@ from plenary.documents.models import (
 from plenary.documents.word import filled_contribution
 from plenary.groups.models import Body, StudyPeriod
 from plenary.meetings.models import LANGUAGES, AgendaItem, Meeting
-from plenary.meetings.selectors import deadline_passed, meeting_deadlines
+from plenary.meetings.selectors import deadline_passed, meeting_dates, meeting_deadlines
 
 TD_LEVEL_RE = re.compile(r"^(PLEN|GEN|WP\d{1,2})$")
 
@@ -200,7 +200,7 @@ def contribution_template(*, document: Document) -> bytes:
     place_and_date = ""
     if meeting is not None:
         where = meeting.place or meeting.get_mode_display()
-        place_and_date = f"{where}, {meeting.start_date:%-d %B %Y}"
+        place_and_date = f"{where}, {meeting_dates(meeting)}"
     return filled_contribution(
         {
             "number": document.display_number,
@@ -327,29 +327,29 @@ def _revision_record(
     current = document.current_revision
     if current is None or revision.number > current.number or language == Revision.Language.ENGLISH:
         document.current_revision = revision
-    if document.state == Document.State.RESERVED:
+    # The contribution is received with its first file; that file alone decides whether it is
+    # late. A later revision or language version (the secretariat's translation, say) leaves
+    # the mark as it is; a revision after the deadline says so in the history.
+    received = document.state == Document.State.RESERVED
+    after_deadline = document.meeting is not None and deadline_passed(
+        document.meeting, "contributions", now
+    )
+    if received:
         document.state = Document.State.POSTED
         document.posted_at = now
         fields.append("posted_at")
     label = f"Rev.{revision.number}" if revision.number else "original"
-    _record(
-        document,
-        DocumentEvent.Type.UPLOADED,
-        actor,
-        f"{label} ({language}), {stored.original_name}",
-    )
-    if (
-        document.meeting is not None
-        and document.admitted_by_id is None
-        and deadline_passed(document.meeting, "contributions", now)
-    ):
-        if not document.late:
-            _record(
-                document,
-                DocumentEvent.Type.MARKED_LATE,
-                actor,
-                "after the contribution deadline; held for the next meeting",
-            )
+    detail = f"{label} ({language}), {stored.original_name}"
+    if after_deadline and not received and revision.number > 0:
+        detail += "; after the contribution deadline"
+    _record(document, DocumentEvent.Type.UPLOADED, actor, detail)
+    if received and after_deadline and document.admitted_by_id is None:
+        _record(
+            document,
+            DocumentEvent.Type.MARKED_LATE,
+            actor,
+            "after the contribution deadline; held for the next meeting",
+        )
         document.late = True
         document.held_for_next = True
         fields += ["late", "held_for_next"]
@@ -379,6 +379,56 @@ def document_admit(*, document: Document, actor: User) -> Document:
     document.admitted_at = timezone.now()
     document.save(update_fields=["held_for_next", "admitted_by", "admitted_at"])
     _record(document, DocumentEvent.Type.ADMITTED, actor)
+    return document
+
+
+def next_meeting_of(meeting: Meeting) -> Meeting | None:
+    """The body's next meeting after this one (not a cancelled one): where a contribution held
+    for the next meeting goes."""
+    return (
+        Meeting.objects.filter(body_id=meeting.body_id, start_date__gt=meeting.start_date)
+        .exclude(status=Meeting.Status.CANCELLED)
+        .select_related("body")
+        .order_by("start_date", "pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def document_carry_over(*, document: Document, actor: User) -> Document:
+    """Move a contribution held for the next meeting to the body's next meeting, where it is
+    on time: it keeps its number (numbered over the study period), leaves this meeting's agenda
+    and register, and its history says where it came from."""
+    document = (
+        Document.objects.select_for_update(of=("self",))
+        .select_related("meeting")
+        .get(pk=document.pk)
+    )
+    if document.kind != Document.Kind.CONTRIBUTION or not document.held_for_next:
+        raise DocumentRefused("Only a contribution held for the next meeting is carried over.")
+    held_at = document.meeting
+    following = next_meeting_of(held_at) if held_at is not None else None
+    if following is None:
+        raise DocumentRefused(
+            f"{held_at.body if held_at else 'Its body'} has no later meeting yet: create it, "
+            "then carry the contribution over."
+        )
+    if study_period_of(following).pk != document.study_period_id:
+        raise DocumentRefused(
+            f"The next meeting, {following.title}, is in another study period; a contribution "
+            "keeps its number only within its own. Register it anew for that meeting."
+        )
+    document.meeting = following
+    document.agenda_item = None
+    document.late = False
+    document.held_for_next = False
+    document.save(update_fields=["meeting", "agenda_item", "late", "held_for_next"])
+    _record(
+        document,
+        DocumentEvent.Type.CARRIED_OVER,
+        actor,
+        f"held at {held_at.title}; now for {following.title}",
+    )
     return document
 
 

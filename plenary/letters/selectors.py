@@ -7,7 +7,7 @@ from django.conf import settings
 from plenary.groups.models import Body, Role
 from plenary.letters.models import LetterDetails, LetterTemplate
 from plenary.meetings.models import Meeting, PlanVersion
-from plenary.meetings.selectors import meeting_deadlines, plan_shown
+from plenary.meetings.selectors import meeting_dates, meeting_deadlines, plan_shown
 
 
 class LetterTemplateMissing(LookupError):
@@ -80,18 +80,6 @@ def _role_holder(bodies: list[Body], name: str) -> Person | None:
         if body.pk in by_body:
             return _person(by_body[body.pk])
     return None
-
-
-def meeting_dates(meeting: Meeting) -> str:
-    """'19 November 2020', '22-31 July 2020' or '29 June - 3 July 2020', as letters write dates."""
-    start, end = meeting.start_date, meeting.end_date
-    if start == end:
-        return f"{start.day} {start:%B %Y}"
-    if (start.year, start.month) == (end.year, end.month):
-        return f"{start.day}-{end.day} {end:%B %Y}"
-    if start.year == end.year:
-        return f"{start.day} {start:%B} - {end.day} {end:%B %Y}"
-    return f"{start.day} {start:%B %Y} - {end.day} {end:%B %Y}"
 
 
 def letter_context(*, meeting: Meeting) -> dict:

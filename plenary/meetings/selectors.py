@@ -271,3 +271,16 @@ def agenda_number(item: AgendaItem) -> str:
         if row.pk == item.pk:
             return row.number
     return "?"
+
+
+def meeting_dates(meeting: Meeting) -> str:
+    """'19 November 2020', '22-31 July 2020' or '29 June - 3 July 2020', as collective letters
+    and cover pages ("Place and date") write a meeting's dates."""
+    start, end = meeting.start_date, meeting.end_date
+    if start == end:
+        return f"{start.day} {start:%B %Y}"
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}-{end.day} {end:%B %Y}"
+    if start.year == end.year:
+        return f"{start.day} {start:%B} - {end.day} {end:%B %Y}"
+    return f"{start.day} {start:%B %Y} - {end.day} {end:%B %Y}"

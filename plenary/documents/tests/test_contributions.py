@@ -237,3 +237,40 @@ def test_withdrawal_through_the_page_keeps_the_number(client, media, next_meetin
     assert document.state == Document.State.WITHDRAWN and document.number == 1
     register = client.get(reverse("documents:register", args=[next_meeting.slug]))
     assert "withdrawn" in register.content.decode()
+
+
+def test_only_the_first_file_decides_whether_a_contribution_is_late(
+    media, next_meeting, delegate, secretariat
+):
+    """A contribution received on time stays on time when the secretariat adds its French
+    version, or its author a revision, after the deadline; the revision's history says when."""
+    import datetime as dt
+
+    from plenary.meetings.selectors import meeting_deadlines
+
+    cutoff = meeting_deadlines(next_meeting)["contributions"].cutoff
+    document = register_contribution(next_meeting, delegate)
+    content = filled(document)
+    upload(document, delegate, content, now=cutoff - dt.timedelta(days=3))
+    upload(document, secretariat, content, language="F", now=cutoff + dt.timedelta(days=2))
+    upload(document, delegate, content, now=cutoff + dt.timedelta(days=3))
+    document.refresh_from_db()
+    assert not document.late and not document.held_for_next
+    assert not document.events.filter(type="late").exists()
+    details = list(document.events.filter(type="uploaded").values_list("detail", flat=True))
+    assert [d.endswith("after the contribution deadline") for d in details] == [
+        False,
+        False,
+        True,
+    ]
+    assert details[2].startswith("Rev.1 (E)")
+
+
+def test_the_template_gives_the_meetings_place_and_all_its_dates(media, next_meeting, delegate):
+    import datetime as dt
+
+    next_meeting.place = "Geneva"
+    next_meeting.start_date, next_meeting.end_date = dt.date(2027, 4, 28), dt.date(2027, 5, 7)
+    next_meeting.save()
+    document = register_contribution(next_meeting, delegate)
+    assert read_cover_page(filled(document)).place_and_date == "Geneva, 28 April - 7 May 2027"

@@ -64,6 +64,25 @@ def test_it_numbers_contributions_over_the_study_period(media, seed_meeting, del
     assert first.state == Document.State.RESERVED
 
 
+def test_contribution_numbers_run_on_from_one_meeting_to_the_next_of_the_period(
+    media, next_meeting, seed_meeting, delegate
+):
+    """Over the study period, not per meeting: the next meeting of the same period goes on from
+    the last number, and a meeting of another period starts its own series."""
+    from plenary.meetings.models import Meeting
+
+    later = Meeting.objects.get(pk=next_meeting.pk)
+    later.pk, later.slug = None, "sg11-wp1-later"
+    later.start_date += dt.timedelta(days=56)
+    later.end_date += dt.timedelta(days=56)
+    later.save()
+    numbers = [
+        register_contribution(meeting, delegate, title=f"At {meeting.slug}").number
+        for meeting in (next_meeting, next_meeting, later, seed_meeting)
+    ]
+    assert numbers == [1, 2, 3, 1]
+
+
 def test_it_keeps_a_withdrawn_number_as_a_visible_gap(media, next_meeting, delegate):
     first = register_contribution(next_meeting, delegate)
     services.document_withdraw(document=first, actor=delegate, reason="duplicate")

@@ -1,5 +1,8 @@
 """The secretariat's TD queue: submit, number and post, or return with a reason."""
 
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -7,6 +10,7 @@ from django.urls import reverse
 from plenary.documents import services
 from plenary.documents.models import Document, DocumentSettings, LiaisonDetails
 from plenary.documents.word import contribution_template_path
+from plenary.meetings.models import Meeting
 
 from .conftest import stored_files
 
@@ -57,6 +61,28 @@ def test_td_numbers_run_over_the_study_period_when_so_configured(
     )
     first = services.td_post(document=_submit(next_meeting, chair), actor=secretariat)
     assert first.number_scope == Document.Scope.STUDY_PERIOD
+    # The next meeting of the same study period goes on from there.
+    later = Meeting.objects.get(pk=next_meeting.pk)
+    later.pk, later.slug = None, "sg11-wp1-later"
+    later.start_date += dt.timedelta(days=56)
+    later.end_date += dt.timedelta(days=56)
+    later.save()
+    second = services.td_post(document=_submit(later, chair), actor=secretariat)
+    assert second.display_number == "SG11-TD2/WP1"
+    assert second.file_code.endswith(f"-SG11-{later.start_date:%y%m%d}-TD-WP1-0002")
+
+
+def test_a_td_is_created_and_posted_during_the_meeting(media, next_meeting, chair, secretariat):
+    """TDs are made at the meeting too: submitted, numbered and posted on its day, and flagged
+    as posted after the TD target."""
+    during = dt.datetime.combine(
+        next_meeting.start_date, next_meeting.daily_start, tzinfo=ZoneInfo(next_meeting.time_zone)
+    ) + dt.timedelta(hours=2)
+    draft = _submit(next_meeting, chair, title="Draft output of the meeting")
+    posted = services.td_post(document=draft, actor=secretariat, now=during)
+    assert posted.state == Document.State.POSTED and posted.posted_at == during
+    assert posted.display_number == "SG11-TD1/WP1" and posted.late
+    assert posted.events.get(type="posted").detail == "after the TD target"
 
 
 def test_a_td_posted_after_the_target_is_flagged(media, seed_meeting, chair, secretariat):

@@ -26,11 +26,15 @@ def _get_meeting(request, slug: str) -> Meeting:
 
 def _documents_by_agenda_number(meeting: Meeting) -> dict[str, list[Document]]:
     """The meeting's posted documents under the number of the agenda item they are allocated
-    to (numbers, not ids, so that a published agenda version shows them too): two queries."""
+    to (numbers, not ids, so that a published agenda version shows them too): two queries. A
+    contribution held for the next meeting is not considered at this one: it is left out."""
     numbers = {row.pk: row.number for row in agenda_rows(meeting.agenda_items.all())}
     documents = (
         Document.objects.filter(
-            meeting=meeting, state=Document.State.POSTED, agenda_item__isnull=False
+            meeting=meeting,
+            state=Document.State.POSTED,
+            agenda_item__isnull=False,
+            held_for_next=False,
         )
         .select_related("study_group")
         .order_by("kind", "number", "id")

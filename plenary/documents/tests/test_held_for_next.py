@@ -1,0 +1,96 @@
+"""A contribution received after the deadline is held for the next meeting: left out of this
+meeting's agenda, and carried over by the secretariat to the body's next meeting, where it keeps
+its number and is on time."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from plenary.documents import services
+from plenary.documents.models import Document
+from plenary.meetings.models import Meeting
+from plenary.meetings.selectors import meeting_deadlines
+
+from .conftest import filled, register_contribution, upload
+
+
+def _held(meeting, person) -> Document:
+    cutoff = meeting_deadlines(meeting)["contributions"].cutoff
+    document = register_contribution(meeting, person)
+    upload(document, person, filled(document), now=cutoff + dt.timedelta(days=1))
+    document.refresh_from_db()
+    assert document.late and document.held_for_next
+    return document
+
+
+def _later(meeting: Meeting, days: int = 63) -> Meeting:
+    later = Meeting.objects.get(pk=meeting.pk)
+    later.pk = None
+    later.slug = f"{meeting.slug}-later"
+    later.title = "Virtual meeting of Working Party 1/11, later"
+    later.start_date += dt.timedelta(days=days)
+    later.end_date += dt.timedelta(days=days)
+    later.save()
+    return later
+
+
+def test_a_held_contribution_is_not_listed_under_this_meetings_agenda(
+    client, media, next_meeting, delegate
+):
+    item = next_meeting.agenda_items.get(parent=None, position=4)
+    held = _held(next_meeting, delegate)
+    on_time = register_contribution(next_meeting, delegate, title="On time")
+    upload(on_time, delegate, filled(on_time), now=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
+    Document.objects.filter(pk__in=[held.pk, on_time.pk]).update(agenda_item=item)
+    allocated = dict(
+        client.get(reverse("meetings:detail", args=[next_meeting.slug])).context["agenda_entries"]
+    )
+    listed = [d.pk for documents in allocated.values() for d in documents]
+    assert on_time.pk in listed and held.pk not in listed
+
+
+def test_the_secretariat_carries_a_held_contribution_over_to_the_next_meeting(
+    client, media, next_meeting, delegate, secretariat
+):
+    held = _held(next_meeting, delegate)
+    held.agenda_item = next_meeting.agenda_items.first()
+    held.save(update_fields=["agenda_item"])
+    with pytest.raises(services.DocumentRefused, match="no later meeting yet"):
+        services.document_carry_over(document=held, actor=secretariat)
+    later = _later(next_meeting)
+    moved = services.document_carry_over(document=held, actor=secretariat)
+    assert moved.meeting == later and moved.number == held.number
+    assert not moved.late and not moved.held_for_next and moved.agenda_item is None
+    event = moved.events.get(type="carried_over")
+    assert event.actor == secretariat and later.title in event.detail
+    assert moved.events.filter(type="late").exists()  # the history keeps the late mark
+
+    def numbers(meeting):
+        rows = client.get(reverse("documents:register", args=[meeting.slug])).context["rows"]
+        return [row["document"].display_number for row in rows]
+
+    assert held.display_number in numbers(later)
+    assert held.display_number not in numbers(next_meeting)
+    with pytest.raises(services.DocumentRefused, match="held for the next meeting"):
+        services.document_carry_over(document=moved, actor=secretariat)
+
+
+def test_a_contribution_is_not_carried_over_into_another_study_period(
+    media, seed_meeting, delegate, secretariat
+):
+    """The seed meeting (2020) is followed by the demo's next meeting, in another study period:
+    the contribution's number runs over its own period only."""
+    held = _held(seed_meeting, delegate)
+    with pytest.raises(services.DocumentRefused, match="another study period"):
+        services.document_carry_over(document=held, actor=secretariat)
+    held.refresh_from_db()
+    assert held.meeting == seed_meeting and held.held_for_next
+
+
+def test_an_admitted_contribution_is_not_carried_over(media, next_meeting, delegate, secretariat):
+    held = _held(next_meeting, delegate)
+    _later(next_meeting)
+    services.document_admit(document=held, actor=secretariat)
+    with pytest.raises(services.DocumentRefused):
+        services.document_carry_over(document=held, actor=secretariat)
