@@ -19,7 +19,7 @@ venv: .venv/.synced
 run: venv
 	$(VENV_BIN)/plenary migrate --noinput
 	$(VENV_BIN)/plenary demo
-	$(VENV_BIN)/plenary serve --host $(HOST) --port $(PORT)
+	$(VENV_BIN)/plenary serve --host $(HOST) --port $(PORT) --with-worker
 
 # Debian's Chromium for the browser tests: installed when missing and we are root with apt.
 chromium:

@@ -1,12 +1,15 @@
 """A task is queued with the change that calls for it, and never for a change rolled back."""
 
+import time
+
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.test import override_settings
 from django_tasks import task
 from django_tasks_db.models import DBTaskResult
 
-from plenary.core.tasks import enqueue_on_commit
+from plenary.core.tasks import WorkerThread, enqueue_on_commit
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -77,3 +80,32 @@ class TestWithTheImmediateBackend:
             enqueue_on_commit(remember, "never")
             raise Rollback
         assert RAN == []
+
+
+class TestTheWorkerThread:
+    """`plenary serve --with-worker` (the demo's one process) works the queue in a thread."""
+
+    @pytest.mark.usefixtures("database_backend")
+    def test_it_runs_a_queued_task_and_stops(self):
+        with transaction.atomic():
+            enqueue_on_commit(remember, "in the thread")
+        worker = WorkerThread(interval=0.05).start()
+        try:
+            deadline = time.monotonic() + 20
+            while RAN != ["in the thread"] and time.monotonic() < deadline:
+                time.sleep(0.02)
+        finally:
+            worker.stop(timeout=10)
+        assert RAN == ["in the thread"]
+        assert not worker.thread.is_alive()
+        assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+
+    def test_it_is_wanted_only_where_tasks_wait_in_a_queue(self):
+        with override_settings(TASKS=DATABASE_BACKEND):
+            assert WorkerThread.wanted()
+        with override_settings(TASKS=IMMEDIATE_BACKEND):
+            assert not WorkerThread.wanted()
+
+    def test_serve_refuses_it_beside_several_processes(self):
+        with pytest.raises(CommandError, match="plenary worker"):
+            call_command("serve", "--workers", "2", "--with-worker")
