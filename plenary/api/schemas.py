@@ -4,7 +4,7 @@ import datetime as dt
 from typing import Annotated, Literal
 
 from ninja import Schema
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 # A time of day without a zone ("13:00"); JSON Schema's "time" format would demand an offset.
 WALL_CLOCK = r"^[0-2][0-9]:[0-5][0-9]$"
@@ -187,10 +187,46 @@ class DocumentPage(Page):
     items: list[DocumentSummary]
 
 
+class ContactOut(Schema):
+    """One contact row of the cover page."""
+
+    name: str = ""
+    organization: str = ""
+    country: str = ""
+    tel: str = ""
+    email: str = ""
+
+
+class LiaisonOut(Schema):
+    """What a liaison statement adds to a TD."""
+
+    direction: Literal["incoming", "outgoing"] = Field(
+        description="incoming (LS/i) or outgoing (LS/o)."
+    )
+    is_reply: bool = Field(description="A reply (/r) to an earlier LS.")
+    for_action: str = Field(description="Whom it asks to act; empty if nobody.")
+    for_comment: str = Field(description="Whom it asks for comments; empty if nobody.")
+    for_information: str = Field(description="Whom it is sent to for information.")
+    approval: Literal["", "study_group", "working_party", "rapporteur_group"] = Field(
+        description="Who approved it: study_group, working_party or rapporteur_group; empty "
+        "if not given."
+    )
+    deadline: dt.date | None = Field(
+        description="When a reply is due (given when it asks for action); null otherwise."
+    )
+
+
 class DocumentDetail(DocumentSummary):
     abstract: str
     purpose: str
     keywords: str
+    contacts: list[ContactOut] = Field(
+        description="The cover page's contact rows; empty unless the caller may read the file."
+    )
+    liaison: LiaisonOut | None = Field(
+        description="A liaison statement's addressees, approval and deadline; null for "
+        "every other document."
+    )
     held_for_next: bool
     url: str = Field(description="The document's page.")
     revisions: list[RevisionOut] = Field(
@@ -216,6 +252,23 @@ class SearchPage(Page):
     items: list[SearchHit]
 
 
+class ContactIn(BaseModel):
+    """One contact row of the cover page."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(description="Required; at most 200 characters, as every part.")
+    organization: str = ""
+    country: str = ""
+    tel: str = ""
+    email: str = Field("", description="A valid e-mail address, or empty.")
+
+
+CONTACTS_DESCRIPTION = (
+    "The cover page's contact rows (at most 10); empty or left out: the caller's own contact."
+)
+
+
 class ContributionIn(BaseModel):
     """A plain pydantic model: a body must be a JSON object (ninja's Schema would read the
     attributes of anything, even of a string)."""
@@ -233,6 +286,9 @@ class ContributionIn(BaseModel):
         "has Questions).",
     )
     abstract: str = Field("", max_length=10000)
+    contacts: list[ContactIn] = Field(
+        default_factory=list, max_length=100, description=CONTACTS_DESCRIPTION
+    )
     work_items: list[str] = Field(
         default_factory=list,
         max_length=20,

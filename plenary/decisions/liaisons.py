@@ -47,6 +47,7 @@ from plenary.documents.models import (
     DocumentSettings,
     LiaisonDetails,
     NumberCounter,
+    contact_of,
 )
 from plenary.documents.permissions import can_manage_documents
 from plenary.documents.word import SHIPPED_DIR, contribution_template_path
@@ -355,14 +356,7 @@ def _td_level(liaison: OutgoingLiaison) -> str:
 
 
 def _contact_of(person: User) -> Contact:
-    organization = person.organization
-    country = person.country or (organization.country if organization else None)
-    return Contact(
-        name=person.display_name,
-        organization=organization.name if organization else None,
-        country=country.name if country else None,
-        email=person.email,
-    )
+    return Contact(**{part: value or None for part, value in contact_of(person).items()})
 
 
 def source_of(meeting: Meeting) -> str:

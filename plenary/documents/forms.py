@@ -1,6 +1,10 @@
 """What people fill in to register, upload, submit and allocate documents."""
 
+from collections.abc import Iterable, Mapping
+
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db.models import Q
 
 from plenary.decisions.models import WorkItem
@@ -19,6 +23,101 @@ def _questions_of(meeting: Meeting):
     return Body.objects.filter(
         Q(parent=study_group) | Q(parent__parent=study_group), kind=Body.Kind.QUESTION
     ).order_by("number", "acronym")
+
+
+# The parts of a cover page's contact row, in its order, with the words messages use for them.
+CONTACT_PARTS = {
+    "name": "name",
+    "organization": "organization",
+    "country": "country",
+    "tel": "telephone",
+    "email": "e-mail",
+}
+MAX_CONTACTS = 10
+MAX_CONTACT_PART = 200
+
+
+def clean_contacts(rows: Iterable[tuple[str, Mapping[str, str]]]) -> list[dict[str, str]]:
+    """Contact rows, each given with the words that name it to the person ("Line 2"), trimmed
+    and checked: a name in each, a valid e-mail where one is given, no part longer than
+    MAX_CONTACT_PART characters, at most MAX_CONTACTS rows. Raises ValidationError with every
+    problem, each naming its row."""
+    rows = list(rows)
+    if len(rows) > MAX_CONTACTS:
+        raise ValidationError(f"Give at most {MAX_CONTACTS} contacts ({len(rows)} are given).")
+    contacts, problems = [], []
+    for where, row in rows:
+        contact = {key: (row.get(key) or "").strip() for key in CONTACT_PARTS}
+        if not contact["name"]:
+            problems.append(f"{where}: a name is required.")
+        for key, word in CONTACT_PARTS.items():
+            if "\x00" in contact[key]:
+                problems.append(f"{where}: the {word} holds a NUL character.")
+            elif len(contact[key]) > MAX_CONTACT_PART:
+                problems.append(
+                    f"{where}: the {word} is longer than {MAX_CONTACT_PART} characters."
+                )
+        if contact["email"] and len(contact["email"]) <= MAX_CONTACT_PART:
+            try:
+                validate_email(contact["email"])
+            except ValidationError:
+                problems.append(f"{where}: \u201c{contact['email']}\u201d is not a valid e-mail.")
+        contacts.append(contact)
+    if problems:
+        raise ValidationError(problems)
+    return contacts
+
+
+def contact_line(contact: Mapping[str, str]) -> str:
+    """A contact row as ContactsField reads it back: its parts separated by '; '."""
+    return "; ".join(contact.get(key) or "" for key in CONTACT_PARTS)
+
+
+class ContactsField(forms.Field):
+    """The cover page's contact rows typed one a line, 'name; organization; country; tel;
+    e-mail'. Cleaned to a list of dicts with those keys, or None when left blank (whoever
+    handles the form then names the submitter). An initial value may be such a list."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("label", "Contacts")
+        kwargs.setdefault(
+            "help_text",
+            "One contact per line, its fields separated by \u201c;\u201d in this order: name; "
+            "organization; country; tel; e-mail (only the name is required). Leave empty to "
+            "name the submitter alone.",
+        )
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple):
+            return "\n".join(contact_line(contact) for contact in value)
+        return value
+
+    def to_python(self, value) -> list[dict[str, str]] | None:
+        if not value or not str(value).strip():
+            return None
+        rows, problems = [], []
+        for number, line in enumerate(str(value).splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = line.split(";")
+            if len(parts) > len(CONTACT_PARTS):
+                problems.append(
+                    f"Line {number}: {len(parts)} fields; give at most {len(CONTACT_PARTS)}, "
+                    "separated by \u201c;\u201d: name; organization; country; tel; e-mail."
+                )
+                continue
+            rows.append((f"Line {number}", dict(zip(CONTACT_PARTS, parts, strict=False))))
+        try:
+            contacts = clean_contacts(rows)
+        except ValidationError as exc:
+            raise ValidationError([*problems, *exc.messages]) from None
+        if problems:
+            raise ValidationError(problems)
+        return contacts or None
 
 
 class ContributionForm(forms.Form):
@@ -42,6 +141,7 @@ class ContributionForm(forms.Form):
         help_text="The drafts of the work programme this contribution proposes text for.",
     )
     abstract = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    contacts = ContactsField()
     translations = forms.MultipleChoiceField(
         choices=[],
         required=False,
@@ -93,6 +193,14 @@ class WithdrawForm(forms.Form):
     reason = forms.CharField(required=False, max_length=500)
 
 
+class PublicForm(forms.Form):
+    """Whether a document's files are open to everyone or to people with member-only access."""
+
+    PUBLIC, MEMBERS_ONLY = "public", "members"
+
+    access = forms.ChoiceField(choices=[(PUBLIC, "Public"), (MEMBERS_ONLY, "Members-only")])
+
+
 class TdForm(forms.Form):
     """A draft TD: its file and cover data, to the secretariat's queue."""
 
@@ -111,6 +219,7 @@ class TdForm(forms.Form):
     )
     keywords = forms.CharField(max_length=300, required=False)
     abstract = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    contacts = ContactsField()
     ls_for_action = forms.CharField(label="LS for action to", required=False)
     ls_for_comment = forms.CharField(label="LS for comment to", required=False)
     ls_for_information = forms.CharField(label="LS for information to", required=False)
@@ -173,6 +282,7 @@ class TdResubmitForm(TdForm):
             "purpose": document.purpose,
             "keywords": document.keywords,
             "abstract": document.abstract,
+            "contacts": document.contacts,
         }
         if liaison is not None:
             initial.update(

@@ -15,6 +15,21 @@ from plenary.documents import numbering
 from plenary.meetings.models import LANGUAGES as LANGUAGE_NAMES
 
 
+def contact_of(person) -> dict[str, str]:
+    """A person's own contact row, as a cover page's "Contact:" gives it (Document.contacts):
+    the one recorded when a document is submitted without contacts. The country is the
+    person's, else their organization's."""
+    organization = person.organization
+    country = person.country or (organization.country if organization else None)
+    return {
+        "name": person.display_name,
+        "organization": organization.name if organization else "",
+        "country": country.name if country else "",
+        "tel": "",
+        "email": person.email,
+    }
+
+
 class DocumentSettings(models.Model):
     """How a study group numbers its documents (one row per study group; defaults without one)."""
 
@@ -425,6 +440,7 @@ class DocumentEvent(models.Model):
         MARKED_LATE = "late", "Marked late"
         ADMITTED = "admitted", "Admitted"
         CARRIED_OVER = "carried_over", "Carried over to the next meeting"
+        ACCESS = "access", "File access changed"
         ALLOCATED = "allocated", "Allocated to an agenda item"
         RESUBMITTED = "resubmitted", "Corrected draft resubmitted"
         TRANSLATION = "translation", "Translation requested"

@@ -169,6 +169,14 @@ def can_manage_documents(user, meeting: Meeting) -> bool:
     return is_secretariat(user, meeting.body)
 
 
+def can_change_document_access(user, document: Document) -> bool:
+    """The secretariat makes a document's files public or members-only again: the secretariat
+    of its meeting, or of its study group for a document that belongs to no meeting."""
+    if document.meeting is not None:
+        return can_manage_documents(user, document.meeting)
+    return is_secretariat(user, document.study_group)
+
+
 def can_allocate_documents(user, meeting: Meeting) -> bool:
     """The meeting's chairs and the secretariat allocate documents to agenda items."""
     return is_secretariat(user, meeting.body) or is_chair(user, meeting.body)

@@ -30,6 +30,7 @@ from plenary.documents.models import (
     NumberCounter,
     Revision,
     TranslationRequest,
+    contact_of,
 )
 from plenary.documents.word import filled_contribution
 from plenary.groups.models import Body, StudyPeriod
@@ -169,7 +170,7 @@ def contribution_register(
         title=title,
         source=source,
         abstract=abstract.strip(),
-        contacts=list(contacts) if contacts is not None else [_contact_of(actor)],
+        contacts=list(contacts) if contacts is not None else [contact_of(actor)],
         state=Document.State.RESERVED,
         submitted_by=actor,
     )
@@ -181,17 +182,6 @@ def contribution_register(
         translation_request(document=document, actor=actor, languages=translations)
     _queue_indexing(document)
     return document
-
-
-def _contact_of(person: User) -> dict[str, str]:
-    organization = person.organization
-    return {
-        "name": person.display_name,
-        "organization": organization.name if organization else "",
-        "country": person.country.name if person.country else "",
-        "tel": "",
-        "email": person.email,
-    }
 
 
 def contribution_template(*, document: Document) -> bytes:
@@ -380,6 +370,27 @@ def document_admit(*, document: Document, actor: User) -> Document:
     document.save(update_fields=["held_for_next", "admitted_by", "admitted_at"])
     _record(document, DocumentEvent.Type.ADMITTED, actor)
     return document
+
+
+@transaction.atomic
+def document_access_set(*, document: Document, actor: User, public: bool) -> bool:
+    """Open a document's files to everyone (public) or again to people with member-only access
+    alone; returns whether that changed anything. The change is in the document's history,
+    which also moves the register's version: kept register pages follow it at once."""
+    document = Document.objects.select_for_update().get(pk=document.pk)
+    if document.kind == Document.Kind.COLLECTIVE_LETTER:
+        raise DocumentRefused("A collective letter is open to everyone whatever its mark.")
+    if document.is_public == public:
+        return False
+    document.is_public = public
+    document.save(update_fields=["is_public"])
+    _record(
+        document,
+        DocumentEvent.Type.ACCESS,
+        actor,
+        "the file made public" if public else "the file made members-only",
+    )
+    return True
 
 
 def next_meeting_of(meeting: Meeting) -> Meeting | None:
@@ -581,7 +592,7 @@ def td_submit(
             stored=stored,
             fields={
                 **fields,
-                "contacts": list(contacts) if contacts is not None else [_contact_of(actor)],
+                "contacts": list(contacts) if contacts is not None else [contact_of(actor)],
             },
             questions=questions,
             liaison=liaison,

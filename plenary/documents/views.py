@@ -17,6 +17,7 @@ from plenary.documents import files, permissions, search, services
 from plenary.documents import register as register_rows
 from plenary.documents.forms import (
     ContributionForm,
+    PublicForm,
     ReturnForm,
     TdForm,
     TdResubmitForm,
@@ -24,7 +25,7 @@ from plenary.documents.forms import (
     UploadForm,
     WithdrawForm,
 )
-from plenary.documents.models import Document, Revision
+from plenary.documents.models import Document, Revision, contact_of
 from plenary.meetings.models import Meeting
 from plenary.meetings.permissions import can_view_meeting
 from plenary.meetings.selectors import agenda_rows, meeting_deadlines
@@ -46,7 +47,12 @@ def _document(request, pk: int) -> Document:
     secretariat; everything else (metadata is public) to all."""
     document = get_object_or_404(
         Document.objects.select_related(
-            "study_group", "study_period", "meeting__body", "current_revision", "agenda_item"
+            "study_group",
+            "study_period",
+            "meeting__body",
+            "current_revision",
+            "agenda_item",
+            "liaison",
         ),
         pk=pk,
     )
@@ -201,10 +207,13 @@ def detail(request, pk):
     can_manage = meeting is not None and permissions.can_manage_documents(request.user, meeting)
     context = {
         "document": document,
+        "liaison": getattr(document, "liaison", None),
         "revisions": document.revisions.select_related("document__study_group") if readable else [],
         "readable": readable,
         "can_edit": can_edit and document.state != Document.State.WITHDRAWN,
         "can_manage": can_manage,
+        "can_change_access": document.kind != Document.Kind.COLLECTIVE_LETTER
+        and permissions.can_change_document_access(request.user, document),
         "events": document.events.select_related("actor"),
         "upload_form": UploadForm(),
         "questions": document.questions.all(),
@@ -277,7 +286,10 @@ def contribution_new(request, slug):
     if refusal:
         raise PermissionDenied(refusal)
     user = request.user
-    initial = {"source": user.organization.name if user.organization else ""}
+    initial = {
+        "source": user.organization.name if user.organization else "",
+        "contacts": [contact_of(user)],
+    }
     deadline = meeting_deadlines(meeting)["translation"]
     translatable = (
         services.translatable_languages(meeting)
@@ -296,6 +308,7 @@ def contribution_new(request, slug):
                 source=form.cleaned_data["source"],
                 questions=form.cleaned_data["questions"],
                 abstract=form.cleaned_data["abstract"],
+                contacts=form.cleaned_data["contacts"],
                 translations=form.cleaned_data.get("translations", []),
                 work_items=form.cleaned_data.get("work_items", []),
             )
@@ -426,6 +439,43 @@ def admit(request, pk):
     return redirect(document)
 
 
+@login_required
+@require_POST
+def access(request, pk):
+    """The secretariat makes a document's files public (open to everyone) or members-only."""
+    document = _document(request, pk)
+    if not permissions.can_change_document_access(request.user, document):
+        raise PermissionDenied("The secretariat decides whether a document's files are public.")
+    form = PublicForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Say whether the file is to be public or members-only.")
+        return redirect(document)
+    public = form.cleaned_data["access"] == PublicForm.PUBLIC
+    number = document.display_number
+    try:
+        changed = services.document_access_set(document=document, actor=request.user, public=public)
+    except services.DocumentRefused as exc:
+        messages.error(request, str(exc))
+        return redirect(document)
+    if not changed:
+        messages.info(
+            request, f"The file of {number} is already {'public' if public else 'members-only'}."
+        )
+        return redirect(document)
+    once = "" if document.state in permissions.PUBLISHED_STATES else " once it is posted"
+    if public:
+        messages.success(
+            request, f"The file of {number} is now public: anyone may download it{once}."
+        )
+    else:
+        messages.success(
+            request,
+            f"The file of {number} is now members-only: it is for people with member-only "
+            "access again.",
+        )
+    return redirect(document)
+
+
 # Temporary documents ---------------------------------------------------------------------------
 
 
@@ -439,7 +489,12 @@ def td_new(request, slug):
             "Draft TDs are submitted by the study group's chairs, rapporteurs, editors and "
             "secretariat."
         )
-    form = TdForm(request.POST or None, request.FILES or None, meeting=meeting)
+    form = TdForm(
+        request.POST or None,
+        request.FILES or None,
+        meeting=meeting,
+        initial={"contacts": [contact_of(request.user)]},
+    )
     if request.method == "POST" and _too_large(request):
         form.add_error(
             None, f"The file is past the limit of {files.upload_max_bytes() // 2**20} MB."
@@ -459,6 +514,7 @@ def td_new(request, slug):
                 purpose=data["purpose"],
                 keywords=data["keywords"],
                 abstract=data["abstract"],
+                contacts=data["contacts"],
                 liaison=form.liaison(),
             )
         except REFUSALS as exc:
@@ -497,6 +553,8 @@ def td_resubmit(request, pk):
                 purpose=data["purpose"],
                 keywords=data["keywords"],
                 abstract=data["abstract"],
+                # Left empty, the field names the submitter, as when the draft was first sent.
+                contacts=data["contacts"] or [contact_of(document.submitted_by)],
                 liaison=form.liaison(),
                 fileobj=upload or None,
                 filename=upload.name if upload else "",

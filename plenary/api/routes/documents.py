@@ -13,7 +13,7 @@ import re
 from typing import Literal
 from urllib.parse import urlencode
 
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
@@ -21,6 +21,8 @@ from django.http.multipartparser import MultiPartParserError
 from django.urls import reverse
 from ninja import File, Form, Path, Query, Router, UploadedFile
 from ninja.responses import NinjaJSONEncoder, Status
+from pydantic import TypeAdapter
+from pydantic import ValidationError as PydanticValidationError
 
 from plenary.api.auth import MEMBERS
 from plenary.api.errors import (
@@ -44,6 +46,7 @@ from plenary.api.pagination import (
 )
 from plenary.api.routes.common import ANONYMOUS_ALLOWED, ERRORS, RowRead, responses, visible_meeting
 from plenary.api.schemas import (
+    ContactIn,
     ContributionIn,
     DocumentDetail,
     DocumentPage,
@@ -52,7 +55,7 @@ from plenary.api.schemas import (
 )
 from plenary.decisions.models import WorkItem
 from plenary.documents import files, permissions, register, search, services
-from plenary.documents.forms import ContributionForm, TdForm
+from plenary.documents.forms import CONTACT_PARTS, ContributionForm, TdForm, clean_contacts
 from plenary.documents.models import Document, Revision
 from plenary.groups.models import Body
 from plenary.meetings.models import Meeting
@@ -144,7 +147,12 @@ def _lookup(code: str) -> QuerySet[Document]:
 def _document(request: HttpRequest, code: str) -> Document:
     """The document with this file code, if the caller may know it exists; else 404."""
     candidates = _lookup(code).select_related(
-        "study_group", "study_period", "meeting__body", "current_revision", "agenda_item"
+        "study_group",
+        "study_period",
+        "meeting__body",
+        "current_revision",
+        "agenda_item",
+        "liaison",
     )
     for document in candidates[:10]:
         if document.file_code != code:
@@ -211,6 +219,13 @@ def _detail(request: HttpRequest, document: Document) -> dict:
         "abstract": document.abstract,
         "purpose": document.purpose,
         "keywords": document.keywords,
+        # Names, e-mails and telephones are the file's (its cover page), not public metadata.
+        "contacts": [
+            {key: contact.get(key) or "" for key in CONTACT_PARTS} for contact in document.contacts
+        ]
+        if readable
+        else [],
+        "liaison": _liaison(document),
         "held_for_next": document.held_for_next,
         "url": request.build_absolute_uri(document.get_absolute_url()),
         "revisions": [
@@ -228,6 +243,61 @@ def _detail(request: HttpRequest, document: Document) -> dict:
             for r in revisions
         ],
     }
+
+
+def _liaison(document: Document) -> dict | None:
+    """A liaison statement's own fields; None for any other document (and no query for one that
+    is not a TD: _document reads the details with the document)."""
+    if document.kind != Document.Kind.TD:
+        return None
+    liaison = getattr(document, "liaison", None)
+    if liaison is None:
+        return None
+    return {
+        "direction": liaison.direction,
+        "is_reply": liaison.is_reply,
+        "for_action": liaison.for_action,
+        "for_comment": liaison.for_comment,
+        "for_information": liaison.for_information,
+        "approval": liaison.approval,
+        "deadline": liaison.deadline,
+    }
+
+
+def _contacts(contacts: list[ContactIn]) -> list[dict[str, str]] | None:
+    """The contact rows checked as the pages check them (a 400 naming the field); None when
+    none are given, for the services to name the caller."""
+    if not contacts:
+        return None
+    try:
+        return clean_contacts(
+            (f"Contact {number}", contact.model_dump())
+            for number, contact in enumerate(contacts, start=1)
+        )
+    except ValidationError as exc:
+        raise InvalidInput(" ".join(exc.messages), field="contacts") from None
+
+
+_CONTACT_LIST = TypeAdapter(list[ContactIn])
+
+
+def _contacts_from_json(text: str) -> list[dict[str, str]] | None:
+    """The contacts of a multipart form: a JSON array of contact objects in one field."""
+    if not text.strip():
+        return None
+    try:
+        contacts = _CONTACT_LIST.validate_json(text)
+    except PydanticValidationError as exc:
+        first = exc.errors()[0]
+        where = " ".join(
+            f"contact {part + 1}" if isinstance(part, int) else str(part) for part in first["loc"]
+        )
+        raise InvalidInput(
+            "Give contacts as a JSON array of objects with name, organization, country, tel "
+            f"and email ({where + ': ' if where else ''}{first['msg']}).",
+            field="contacts",
+        ) from None
+    return _contacts(contacts)
 
 
 @router.get(
@@ -536,6 +606,7 @@ def reserve_contribution(request: HttpRequest, payload: ContributionIn, slug: st
     if not form.is_valid():
         field, errors = next(iter(form.errors.items()))
         raise InvalidInput(" ".join(errors), field=None if field == NON_FIELD_ERRORS else field)
+    contacts = _contacts(payload.contacts)
     try:
         document = services.contribution_register(
             meeting=meeting,
@@ -544,6 +615,7 @@ def reserve_contribution(request: HttpRequest, payload: ContributionIn, slug: st
             source=form.cleaned_data["source"],
             questions=form.cleaned_data["questions"],
             abstract=form.cleaned_data["abstract"],
+            contacts=contacts,
             work_items=form.cleaned_data.get("work_items", []),
         )
     except services.DocumentRefused as exc:
@@ -595,6 +667,13 @@ TdQuestions = Form(
     [], max_length=20, description="Acronyms of the Questions, e.g. Q2/11 (repeat the field)."
 )
 LsDeadline = Form(None, description="An LS for action: the reply's deadline (required then).")
+TdContacts = Form(
+    "",
+    max_length=20000,
+    description="The cover page's contact rows, as a JSON array of objects (at most 10): "
+    '[{"name": "...", "organization": "...", "country": "...", "tel": "...", "email": "..."}], '
+    "only the name required; empty: the caller's own contact.",
+)
 
 
 @router.post(
@@ -627,6 +706,7 @@ def submit_td(
         "", description="An LS: who approved it."
     ),
     ls_deadline: dt.date | None = LsDeadline,
+    contacts: str = TdContacts,
 ):
     """Submit a draft TD, its file and cover data, to the secretariat's queue, as the meeting's
     'Submit a TD' page does (chairs, rapporteurs, editors and the secretariat). It stays
@@ -670,6 +750,7 @@ def submit_td(
     if not form.is_valid():
         field, errors = next(iter(form.errors.items()))
         raise InvalidInput(" ".join(errors), field=None if field == NON_FIELD_ERRORS else field)
+    cover_contacts = _contacts_from_json(contacts)
     data = form.cleaned_data
     try:
         document = services.td_submit(
@@ -684,6 +765,7 @@ def submit_td(
             purpose=data["purpose"],
             keywords=data["keywords"],
             abstract=data["abstract"],
+            contacts=cover_contacts,
             liaison=form.liaison(),
         )
     except files.UploadRefused as exc:
