@@ -311,4 +311,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    # pypdf warns once per faulty entry of a damaged PDF; the upload's refusal says enough.
+    "loggers": {"pypdf": {"level": "ERROR"}},
 }

@@ -1,8 +1,9 @@
 """Files handled like a careful archive: checked from their content, hashed, stored, served.
 
 An upload is refused, with a reason a person can act on, when it is too large, is not what its name
-says, is an executable, is macro-enabled, is encrypted (or the old binary Word format, which shares
-the encrypted files' container), is damaged, or is a ZIP that expands past a ratio or size limit.
+says, is an executable, is macro-enabled, is encrypted (a PDF too, or the old binary Word format,
+which shares the encrypted files' container), is damaged, or is a ZIP that expands past a ratio or
+size limit, as a whole or in any one part.
 Nothing here touches the database: the services store a file first, then write rows, and delete
 the file again if the rows cannot be written.
 
@@ -10,10 +11,12 @@ Downloads stream from storage and honour one byte range (RFC 9110 section 14), s
 interrupted download of a large report can resume.
 """
 
+import copy
 import hashlib
 import re
 import uuid
 import zipfile
+import zlib
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
@@ -24,15 +27,29 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from pypdf import PdfReader
 
 from plenary.core import asgi_files
 
 DEFAULT_MAX_BYTES = 100 * 1024 * 1024
-# A Word package's XML compresses well, but not by a hundred times over the whole package.
+# A Word package's XML compresses well, but not by a hundred times, over the whole package or in
+# any one part (the parts of the official templates expand at most 12 times, python-docx's 32).
 MAX_EXPANSION_RATIO = 100
 MAX_EXPANDED_BYTES = 1024 * 1024 * 1024
 MAX_ZIP_ENTRIES = 10_000
 MAX_CONTENT_TYPES_BYTES = 256 * 1024
+# Reading the cover page holds every XML part of the package in memory, whole, and parses it
+# (coverpage/wordml.py, python-docx). The document.xml of a 300-page standard is a few MB, so
+# these are generous, and they bound the memory one upload can take in the request.
+MAX_XML_PART_BYTES = 64 * 1024 * 1024
+MAX_XML_BYTES = 128 * 1024 * 1024
+_XML_PART_RE = re.compile(r"\.(?:xml|rels)$", re.IGNORECASE)
+# Acrobat requires a PDF's %%EOF marker within its last 1024 bytes (PDF Reference 1.7, appendix H,
+# note 18). pypdf would search the whole file for it instead: minutes for 100 MB of garbage.
+PDF_TAIL_BYTES = 1024
+# Where pypdf's backward search for the marker stops: a line that starts with %%EOF, or the last
+# line if it holds %%EOF anywhere.
+_PDF_EOF_RE = re.compile(rb"[\r\n](?:%%EOF|[^\r\n]*%%EOF[^\r\n]*[\r\n]*\Z)")
 CHUNK = 64 * 1024
 
 DOCX_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
@@ -113,6 +130,11 @@ def _human(size: int) -> str:
     return f"{size / (1024 * 1024):.0f} MB" if size >= 1024 * 1024 else f"{size} bytes"
 
 
+def too_large_message() -> str:
+    """What a page or the API says of a body past the upload limit, before reading it."""
+    return f"The file is past the limit of {_human(upload_max_bytes())}."
+
+
 def check_content(fileobj: IO[bytes], *, filename: str, allowed: Collection[str]) -> FileKind:
     """The kind of file this really is, judged from its bytes; UploadRefused if not acceptable.
 
@@ -148,6 +170,10 @@ def check_content(fileobj: IO[bytes], *, filename: str, allowed: Collection[str]
     if head.startswith(PDF_MAGIC):
         if kind is not PDF:
             raise UploadRefused(f"The file's content is a PDF, but its name ends in {extension}.")
+        try:
+            _check_pdf(fileobj)
+        finally:
+            fileobj.seek(0)
         return PDF
     if head.startswith(ZIP_MAGIC):
         if kind is not DOCX:
@@ -155,7 +181,10 @@ def check_content(fileobj: IO[bytes], *, filename: str, allowed: Collection[str]
                 f"The file's content is a ZIP package (such as .docx), but its name ends in "
                 f"{extension}."
             )
-        _check_docx_package(fileobj)
+        try:
+            _check_docx_package(fileobj)
+        finally:
+            fileobj.seek(0)
         return DOCX
     raise UploadRefused(
         f"The file's content is not a {kind.extension} file (it does not start as one)."
@@ -195,11 +224,34 @@ def _check_docx_package(fileobj: IO[bytes]) -> None:
                 f"The package expands {expanded // max(packed, 1)} times over its size; "
                 f"more than {MAX_EXPANSION_RATIO} times is refused as a possible ZIP bomb."
             )
+        for entry in entries:
+            if entry.file_size > MAX_EXPANSION_RATIO * max(entry.compress_size, 1):
+                raise UploadRefused(
+                    f"The part {_part(entry)} expands "
+                    f"{entry.file_size // max(entry.compress_size, 1)} times over its compressed "
+                    f"size; more than {MAX_EXPANSION_RATIO} times is refused as a possible ZIP "
+                    "bomb."
+                )
+        xml_parts = [entry for entry in entries if _XML_PART_RE.search(entry.filename)]
+        for entry in xml_parts:
+            if entry.file_size > MAX_XML_PART_BYTES:
+                raise UploadRefused(
+                    f"The part {_part(entry)} would expand to {_human(entry.file_size)}, past the "
+                    f"limit of {_human(MAX_XML_PART_BYTES)} for one XML part."
+                )
+        xml_expanded = sum(entry.file_size for entry in xml_parts)
+        if xml_expanded > MAX_XML_BYTES:
+            raise UploadRefused(
+                f"The package's XML parts would expand to {_human(xml_expanded)}, past the limit "
+                f"of {_human(MAX_XML_BYTES)}."
+            )
         if "[Content_Types].xml" not in names or "word/document.xml" not in names:
             raise UploadRefused(
                 "The file is a ZIP package but not a Word document "
                 "(it has no [Content_Types].xml and word/document.xml)."
             )
+        for entry in xml_parts:
+            _check_true_size(package, entry)
         with package.open("[Content_Types].xml") as part:
             content_types = part.read(MAX_CONTENT_TYPES_BYTES + 1)
     if len(content_types) > MAX_CONTENT_TYPES_BYTES:
@@ -216,6 +268,83 @@ def _check_docx_package(fileobj: IO[bytes]) -> None:
         raise UploadRefused(
             "The package's main part is not a Word document "
             f"(its content type is {main or 'missing'})."
+        )
+
+
+def _part(entry: zipfile.ZipInfo) -> str:
+    """A part's name as shown in a refusal: an uploader's part name may be absurdly long."""
+    name = entry.filename
+    return name if len(name) <= 80 else name[:77] + "..."
+
+
+def _check_true_size(package: zipfile.ZipFile, entry: zipfile.ZipInfo) -> None:
+    """The part inflates to exactly the size the package's directory gives; read in chunks.
+
+    The limits above trust the declared sizes, and so does zipfile: it stops reading a part at its
+    declared size, and a crafted CRC matches what it stopped at. But read whole, as the cover
+    reader reads XML parts, zipfile first inflates all the part's compressed data in one go: a
+    part declared as 1 MB that inflates to 200 MB took 440 MB. Reading one byte past the declared
+    size, in chunks, finds the lie while holding one chunk.
+    """
+    probe = copy.copy(entry)
+    probe.file_size = entry.file_size + 1
+    errors = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError)
+    inflated = 0
+    try:
+        with package.open(probe) as part:
+            while inflated < entry.file_size and (
+                chunk := part.read(min(CHUNK, entry.file_size - inflated))
+            ):
+                inflated += len(chunk)
+            try:
+                # One byte more, or the CRC that fails on it, is a part larger than declared.
+                beyond = part.read(1)
+            except errors:
+                beyond = b"?"
+    except errors as exc:
+        raise UploadRefused(
+            f"The .docx file is damaged: its part {_part(entry)} cannot be read ({exc})."
+        ) from None
+    if inflated != entry.file_size or beyond:
+        raise UploadRefused(
+            f"The .docx file is damaged: its part {_part(entry)} does not inflate to the size "
+            "the package's directory gives."
+        )
+
+
+def _check_pdf(fileobj: IO[bytes]) -> None:
+    """A complete PDF that pypdf can open and that is not encrypted.
+
+    pypdf reads the cross-reference table and the trailer from the stream, seeking, so that a
+    100 MB PDF costs what its table costs; only a damaged table makes it read the whole file
+    into memory, to rebuild the table.
+    """
+    fileobj.seek(0, 2)
+    size = fileobj.tell()
+    fileobj.seek(max(0, size - PDF_TAIL_BYTES))
+    if not _PDF_EOF_RE.search(fileobj.read(PDF_TAIL_BYTES)):
+        raise UploadRefused(
+            "The PDF is damaged: it does not end with the %%EOF marker that closes a PDF, so it "
+            "was probably cut short. Save or export it as PDF again and upload the new file."
+        )
+    fileobj.seek(0)
+    try:
+        reader = PdfReader(fileobj)
+        encrypted = reader.is_encrypted
+        if not encrypted:
+            # Opening reads the table and trailer only; the catalog is where the document begins.
+            reader.root_object  # noqa: B018
+    # pypdf raises many kinds of error on a hostile file, not only its own PdfReadError.
+    except Exception as exc:
+        reason = str(exc).rstrip(".") or type(exc).__name__
+        raise UploadRefused(
+            f"The PDF is damaged and cannot be read ({reason[:200]}). Save or export it as PDF "
+            "again and upload the new file."
+        ) from None
+    if encrypted:
+        raise UploadRefused(
+            "The PDF is encrypted (protected by a password, or against printing or copying): "
+            "remove the password and upload again."
         )
 
 

@@ -351,9 +351,7 @@ def upload(request, pk):
     document = _document(request, pk)
     _may_change(request, document)
     if _too_large(request):
-        messages.error(
-            request, f"The file is past the limit of {files.upload_max_bytes() // 2**20} MB."
-        )
+        messages.error(request, files.too_large_message())
         return redirect(document)
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -496,9 +494,7 @@ def td_new(request, slug):
         initial={"contacts": [contact_of(request.user)]},
     )
     if request.method == "POST" and _too_large(request):
-        form.add_error(
-            None, f"The file is past the limit of {files.upload_max_bytes() // 2**20} MB."
-        )
+        form.add_error(None, files.too_large_message())
     elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -536,9 +532,7 @@ def td_resubmit(request, pk):
         return redirect(document)
     form = TdResubmitForm(request.POST or None, request.FILES or None, document=document)
     if request.method == "POST" and _too_large(request):
-        form.add_error(
-            None, f"The file is past the limit of {files.upload_max_bytes() // 2**20} MB."
-        )
+        form.add_error(None, files.too_large_message())
     elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         upload = data.get("file")

@@ -644,7 +644,7 @@ def upload_document(
     if refusal:
         raise Forbidden(refusal)
     if file.size is not None and file.size > files.upload_max_bytes():
-        raise TooLarge(f"The file is past the limit of {files.upload_max_bytes() // 2**20} MB.")
+        raise TooLarge(files.too_large_message())
     try:
         services.revision_upload(
             document=document,
@@ -719,7 +719,7 @@ def submit_td(
             code="may_not_submit_td",
         )
     if file.size is not None and file.size > files.upload_max_bytes():
-        raise TooLarge(f"The file is past the limit of {files.upload_max_bytes() // 2**20} MB.")
+        raise TooLarge(files.too_large_message())
     if any(not _QUESTION_RE.match(q) for q in questions):
         raise InvalidInput("A Question is named by its acronym, e.g. Q2/11.", field="questions")
     found = {

@@ -8,6 +8,7 @@ from plenary.accounts.models import User
 from plenary.api.models import ApiToken
 from plenary.documents.models import Document, LiaisonDetails
 from plenary.documents.tests.conftest import stored_files
+from plenary.documents.tests.test_search import make_pdf
 from plenary.documents.word import contribution_template_path
 from plenary.groups.models import Body, Role
 
@@ -15,7 +16,7 @@ from .conftest import _token, bearer
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n%%EOF\n"
+PDF = make_pdf(["A draft TD."])
 
 
 @pytest.fixture

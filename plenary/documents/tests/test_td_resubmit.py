@@ -9,8 +9,9 @@ from plenary.documents.models import Document, DocumentEvent, Revision
 from plenary.documents.word import contribution_template_path
 
 from .conftest import stored_files
+from .test_search import make_pdf
 
-PDF = b"%PDF-1.7\n1 0 obj << >> endobj\n%%EOF\n"
+PDF = make_pdf(["A draft TD."])
 
 
 def _submit(meeting, person, *, title="Agenda update"):

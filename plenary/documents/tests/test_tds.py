@@ -13,8 +13,9 @@ from plenary.documents.word import contribution_template_path
 from plenary.meetings.models import Meeting
 
 from .conftest import stored_files
+from .test_search import make_pdf
 
-PDF = b"%PDF-1.7\n%%EOF\n"
+PDF = make_pdf(["A draft TD."])
 
 
 def _submit(meeting, person, *, title="Agenda update", level="WP1", name="td.docx", content=None):
