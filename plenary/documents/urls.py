@@ -26,6 +26,7 @@ urlpatterns = [
     path("documents/<int:pk>/upload/", views.upload, name="upload"),
     path("documents/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("documents/<int:pk>/admit/", views.admit, name="admit"),
+    path("documents/<int:pk>/carry-over/", views.carry_over, name="carry_over"),
     path("documents/<int:pk>/access/", views.access, name="access"),
     path("documents/<int:pk>/post/", views.td_post, name="td_post"),
     path("documents/<int:pk>/return/", views.td_return, name="td_return"),

@@ -212,6 +212,9 @@ def detail(request, pk):
         "readable": readable,
         "can_edit": can_edit and document.state != Document.State.WITHDRAWN,
         "can_manage": can_manage,
+        "next_meeting": services.next_meeting_of(meeting)
+        if can_manage and document.held_for_next
+        else None,
         "can_change_access": document.kind != Document.Kind.COLLECTIVE_LETTER
         and permissions.can_change_document_access(request.user, document),
         "events": document.events.select_related("actor"),
@@ -435,6 +438,24 @@ def admit(request, pk):
     services.document_admit(document=document, actor=request.user)
     messages.success(request, f"{document.display_number} is admitted to the meeting.")
     return redirect(document)
+
+
+@login_required
+@require_POST
+def carry_over(request, pk):
+    """The secretariat carries a contribution held for the next meeting over to it."""
+    document = _document(request, pk)
+    if document.meeting is None or not permissions.can_manage_documents(
+        request.user, document.meeting
+    ):
+        raise PermissionDenied("The secretariat carries late contributions over.")
+    try:
+        moved = services.document_carry_over(document=document, actor=request.user)
+    except services.DocumentRefused as exc:
+        messages.error(request, str(exc))
+        return redirect(document)
+    messages.success(request, f"{moved.display_number} is carried over to {moved.meeting.title}.")
+    return redirect(moved)
 
 
 @login_required

@@ -94,3 +94,50 @@ def test_an_admitted_contribution_is_not_carried_over(media, next_meeting, deleg
     services.document_admit(document=held, actor=secretariat)
     with pytest.raises(services.DocumentRefused):
         services.document_carry_over(document=held, actor=secretariat)
+
+
+def test_the_secretariat_admits_or_carries_over_from_the_documents_page(
+    client, media, next_meeting, delegate, secretariat
+):
+    held = _held(next_meeting, delegate)
+    page = reverse("documents:detail", args=[held.pk])
+    client.force_login(secretariat)
+    text = client.get(page).content.decode()
+    assert "Admit to this meeting" in text and "No later meeting of" in text
+    later = _later(next_meeting)
+    assert f"Carry over to {later.title}" in client.get(page).content.decode()
+    response = client.post(reverse("documents:carry_over", args=[held.pk]), follow=True)
+    assert f"is carried over to {later.title}" in response.content.decode()
+    held.refresh_from_db()
+    assert held.meeting == later and not held.held_for_next
+
+    other = _held(later, delegate)
+    response = client.post(reverse("documents:admit", args=[other.pk]), follow=True)
+    assert "is admitted to the meeting" in response.content.decode()
+    other.refresh_from_db()
+    assert other.late and not other.held_for_next and other.admitted_by == secretariat
+    assert "Admit to this meeting" not in client.get(other.get_absolute_url()).content.decode()
+
+
+@pytest.mark.parametrize("persona", ["delegate", "chair", "outsider"])
+def test_only_the_secretariat_admits_or_carries_over(
+    client, media, next_meeting, delegate, persona, request
+):
+    held = _held(next_meeting, delegate)
+    _later(next_meeting)
+    client.force_login(request.getfixturevalue(persona))
+    for name in ("documents:carry_over", "documents:admit"):
+        assert client.post(reverse(name, args=[held.pk])).status_code == 403
+    assert "Carry over to" not in client.get(held.get_absolute_url()).content.decode()
+    held.refresh_from_db()
+    assert held.meeting == next_meeting and held.held_for_next
+
+
+def test_a_refused_carry_over_says_why_on_the_page(
+    client, media, next_meeting, delegate, secretariat
+):
+    held = _held(next_meeting, delegate)
+    client.force_login(secretariat)
+    response = client.post(reverse("documents:carry_over", args=[held.pk]), follow=True)
+    assert "has no later meeting yet" in response.content.decode()
+    assert client.get(reverse("documents:carry_over", args=[held.pk])).status_code == 405
