@@ -509,3 +509,19 @@ def test_the_feeds_carry_titles_and_pages_but_no_file(client, world):
         for document in (world.contribution, world.td, world.report):
             assert f"/documents/{document.pk}/files/" not in feed
             assert reverse("api-v1:document_file", args=[document.file_code]) not in feed
+
+
+@pytest.mark.parametrize("persona", ["anonymous", "outsider", "delegate"])
+def test_a_posted_collective_letter_is_open_to_all_and_a_draft_one_is_not(posted, persona, request):
+    from django.contrib.auth.models import AnonymousUser
+
+    user = AnonymousUser() if persona == "anonymous" else request.getfixturevalue(persona)
+    letter = Document.objects.get(pk=posted.pk)
+    letter.pk = None
+    letter.kind, letter.number = Document.Kind.COLLECTIVE_LETTER, None
+    letter.submitted_by = User.objects.get(email="secretariat@example.org")
+    letter.save()
+    assert can_read_document_file(user, letter)
+    Document.objects.filter(pk=letter.pk).update(state=Document.State.SUBMITTED)
+    assert not can_read_document_file(user, letter)
+    assert can_read_document_file(user, posted) is (persona == "delegate")
