@@ -35,6 +35,9 @@ DEFAULT_MAX_BYTES = 100 * 1024 * 1024
 # A Word package's XML compresses well, but not by a hundred times, over the whole package or in
 # any one part (the parts of the official templates expand at most 12 times, python-docx's 32).
 MAX_EXPANSION_RATIO = 100
+# One part is held to the ratio only past this size: a small part may well compress a hundred
+# times (an empty table's XML, a blank uncompressed picture) and costs nothing to expand.
+PART_RATIO_FROM_BYTES = 8 * 1024 * 1024
 MAX_EXPANDED_BYTES = 1024 * 1024 * 1024
 MAX_ZIP_ENTRIES = 10_000
 MAX_CONTENT_TYPES_BYTES = 256 * 1024
@@ -127,7 +130,10 @@ def _extension(filename: str) -> str:
 
 
 def _human(size: int) -> str:
-    return f"{size / (1024 * 1024):.0f} MB" if size >= 1024 * 1024 else f"{size} bytes"
+    if size < 1024 * 1024:
+        return f"{size} bytes"
+    megabytes = size / (1024 * 1024)
+    return f"{megabytes:.0f} MB" if megabytes.is_integer() else f"{megabytes:.1f} MB"
 
 
 def too_large_message() -> str:
@@ -225,7 +231,9 @@ def _check_docx_package(fileobj: IO[bytes]) -> None:
                 f"more than {MAX_EXPANSION_RATIO} times is refused as a possible ZIP bomb."
             )
         for entry in entries:
-            if entry.file_size > MAX_EXPANSION_RATIO * max(entry.compress_size, 1):
+            if entry.file_size > PART_RATIO_FROM_BYTES and entry.file_size > (
+                MAX_EXPANSION_RATIO * max(entry.compress_size, 1)
+            ):
                 raise UploadRefused(
                     f"The part {_part(entry)} expands "
                     f"{entry.file_size // max(entry.compress_size, 1)} times over its compressed "

@@ -40,7 +40,8 @@ MAX_CONTACT_PART = 200
 def clean_contacts(rows: Iterable[tuple[str, Mapping[str, str]]]) -> list[dict[str, str]]:
     """Contact rows, each given with the words that name it to the person ("Line 2"), trimmed
     and checked: a name in each, a valid e-mail where one is given, no part longer than
-    MAX_CONTACT_PART characters, at most MAX_CONTACTS rows. Raises ValidationError with every
+    MAX_CONTACT_PART characters, none holding a ';' or a line break (the page's separators), at
+    most MAX_CONTACTS rows. Raises ValidationError with every
     problem, each naming its row."""
     rows = list(rows)
     if len(rows) > MAX_CONTACTS:
@@ -53,6 +54,9 @@ def clean_contacts(rows: Iterable[tuple[str, Mapping[str, str]]]) -> list[dict[s
         for key, word in CONTACT_PARTS.items():
             if "\x00" in contact[key]:
                 problems.append(f"{where}: the {word} holds a NUL character.")
+            elif ";" in contact[key] or any(c in contact[key] for c in "\r\n"):
+                # The page writes a contact on one line, its parts apart by ';'.
+                problems.append(f"{where}: the {word} holds a “;” or a line break.")
             elif len(contact[key]) > MAX_CONTACT_PART:
                 problems.append(
                     f"{where}: the {word} is longer than {MAX_CONTACT_PART} characters."

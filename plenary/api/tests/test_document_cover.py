@@ -99,6 +99,12 @@ def test_a_contribution_without_contacts_names_the_caller(
         ),
         ([EDITOR] * 11, "contacts", "Give at most 10 contacts (11 are given)."),
         ([{**EDITOR, "country": "CH\x00"}], "contacts", "Contact 1: the country holds a NUL"),
+        (
+            [{**EDITOR, "organization": "Ministry; Telecom Department"}],
+            "contacts",
+            "Contact 1: the organization holds a “;” or a line break.",
+        ),
+        ([{**EDITOR, "name": "Editor\nof Q.SCC"}], "contacts", "the name holds a “;”"),
         ([{**EDITOR, "e-mail": "x@y.example"}], "contacts.e-mail", "Extra inputs"),
         ([{"email": "x@y.example"}], "contacts.name", "required"),
     ],

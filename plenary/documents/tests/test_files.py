@@ -191,13 +191,31 @@ def _sizes(content: bytes) -> tuple[int, int]:
 
 def test_it_refuses_a_zip_bomb_in_one_part_beside_random_padding(docx):
     document = zipfile.ZipFile(io.BytesIO(docx)).read("word/document.xml")
-    bomb = document.replace(b"</w:body>", b" " * (8 * 1024 * 1024) + b"</w:body>")
+    bomb = document.replace(b"</w:body>", b" " * (16 * 1024 * 1024) + b"</w:body>")
     crafted = _with_document(docx, bomb, padding=256 * 1024)
     expanded, packed = _sizes(crafted)
     assert expanded < files.MAX_EXPANSION_RATIO * packed  # the package as a whole passes
     message = refusal(crafted)
     assert message.startswith("The part word/document.xml expands ")
     assert message.endswith("more than 100 times is refused as a possible ZIP bomb.")
+
+
+def test_it_takes_a_small_part_that_compresses_very_well(docx):
+    """An empty table's rows, or a blank uncompressed picture, compress a hundred times and more:
+    a part is held to the ratio only past PART_RATIO_FROM_BYTES."""
+    document = zipfile.ZipFile(io.BytesIO(docx)).read("word/document.xml")
+    rows = b"<w:tbl>" + b"<w:tr><w:tc><w:p/></w:tc></w:tr>" * 20_000 + b"</w:tbl>"
+    crafted = rezip(
+        docx,
+        replace={"word/document.xml": document.replace(b"</w:body>", rows + b"</w:body>")},
+        add={"word/media/blank.bmp": b"BM" + b"\xff" * (2 * 1024 * 1024)},
+    )
+    parts = {e.filename: e for e in zipfile.ZipFile(io.BytesIO(crafted)).infolist()}
+    for name in ("word/document.xml", "word/media/blank.bmp"):
+        assert parts[name].file_size > files.MAX_EXPANSION_RATIO * parts[name].compress_size
+    assert files.check_content(io.BytesIO(crafted), filename="file.docx", allowed=("docx",)) == (
+        files.DOCX
+    )
 
 
 def test_it_refuses_an_xml_part_past_its_own_limit(monkeypatch, docx):
