@@ -364,6 +364,10 @@ def document_withdraw(*, document: Document, actor: User, reason: str = "") -> D
 def document_admit(*, document: Document, actor: User) -> Document:
     """The secretariat admits a late document to its meeting after all."""
     document = Document.objects.select_for_update().get(pk=document.pk)
+    if not document.held_for_next or document.state == Document.State.WITHDRAWN:
+        raise DocumentRefused(
+            f"{document.display_number} is not held for the next meeting: nothing to admit."
+        )
     document.held_for_next = False
     document.admitted_by = actor
     document.admitted_at = timezone.now()
@@ -394,11 +398,15 @@ def document_access_set(*, document: Document, actor: User, public: bool) -> boo
 
 
 def next_meeting_of(meeting: Meeting) -> Meeting | None:
-    """The body's next meeting after this one (not a cancelled one): where a contribution held
-    for the next meeting goes."""
+    """The body's next announced meeting after this one that has not ended: where a contribution
+    held for the next meeting goes (a draft meeting is not shown to delegates yet)."""
     return (
-        Meeting.objects.filter(body_id=meeting.body_id, start_date__gt=meeting.start_date)
-        .exclude(status=Meeting.Status.CANCELLED)
+        Meeting.objects.filter(
+            body_id=meeting.body_id,
+            start_date__gt=meeting.start_date,
+            status__in=[Meeting.Status.ANNOUNCED, Meeting.Status.IN_PROGRESS],
+            end_date__gte=timezone.localdate(),
+        )
         .select_related("body")
         .order_by("start_date", "pk")
         .first()
@@ -415,7 +423,11 @@ def document_carry_over(*, document: Document, actor: User) -> Document:
         .select_related("meeting")
         .get(pk=document.pk)
     )
-    if document.kind != Document.Kind.CONTRIBUTION or not document.held_for_next:
+    if (
+        document.kind != Document.Kind.CONTRIBUTION
+        or not document.held_for_next
+        or document.state == Document.State.WITHDRAWN
+    ):
         raise DocumentRefused("Only a contribution held for the next meeting is carried over.")
     held_at = document.meeting
     following = next_meeting_of(held_at) if held_at is not None else None

@@ -435,7 +435,11 @@ def admit(request, pk):
         request.user, document.meeting
     ):
         raise PermissionDenied("The secretariat admits late contributions.")
-    services.document_admit(document=document, actor=request.user)
+    try:
+        services.document_admit(document=document, actor=request.user)
+    except services.DocumentRefused as exc:
+        messages.error(request, str(exc))
+        return redirect(document)
     messages.success(request, f"{document.display_number} is admitted to the meeting.")
     return redirect(document)
 

@@ -141,3 +141,35 @@ def test_a_refused_carry_over_says_why_on_the_page(
     response = client.post(reverse("documents:carry_over", args=[held.pk]), follow=True)
     assert "has no later meeting yet" in response.content.decode()
     assert client.get(reverse("documents:carry_over", args=[held.pk])).status_code == 405
+
+
+def test_no_carry_over_into_a_draft_or_ended_meeting_nor_of_a_withdrawn_one(
+    client, media, next_meeting, delegate, secretariat
+):
+    held = _held(next_meeting, delegate)
+    later = _later(next_meeting)
+    for status in (Meeting.Status.DRAFT, Meeting.Status.CANCELLED, Meeting.Status.CLOSED):
+        Meeting.objects.filter(pk=later.pk).update(status=status)
+        with pytest.raises(services.DocumentRefused, match="no later meeting yet"):
+            services.document_carry_over(document=held, actor=secretariat)
+    Meeting.objects.filter(pk=later.pk).update(status=Meeting.Status.ANNOUNCED)
+    services.document_withdraw(document=held, actor=delegate, reason="superseded")
+    with pytest.raises(services.DocumentRefused, match="Only a contribution held"):
+        services.document_carry_over(document=held, actor=secretariat)
+    with pytest.raises(services.DocumentRefused, match="nothing to admit"):
+        services.document_admit(document=held, actor=secretariat)
+    held.refresh_from_db()
+    assert held.meeting == next_meeting
+
+
+def test_admitting_what_is_no_longer_held_says_so(
+    client, media, next_meeting, delegate, secretariat
+):
+    held = _held(next_meeting, delegate)
+    _later(next_meeting)
+    services.document_carry_over(document=held, actor=secretariat)
+    client.force_login(secretariat)
+    response = client.post(reverse("documents:admit", args=[held.pk]), follow=True)
+    assert "nothing to admit" in response.content.decode()
+    held.refresh_from_db()
+    assert held.admitted_by is None
