@@ -25,6 +25,17 @@ def _questions_of(meeting: Meeting):
     ).order_by("number", "acronym")
 
 
+def _set_questions(field: forms.ModelMultipleChoiceField, meeting: Meeting) -> bool:
+    """Offer the study group's Questions; where it has none on record, say so under the label
+    rather than show it bare. Returns whether there are any."""
+    field.queryset = _questions_of(meeting)
+    if field.queryset.exists():
+        return True
+    study_group = meeting.body.study_group or meeting.body
+    field.help_text = f"{study_group.acronym} has no Questions on record: leave this empty."
+    return False
+
+
 # The parts of a cover page's contact row, in its order, with the words messages use for them.
 CONTACT_PARTS = {
     "name": "name",
@@ -156,8 +167,7 @@ class ContributionForm(forms.Form):
 
     def __init__(self, *args, meeting: Meeting, translatable: list[str] = (), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["questions"].queryset = _questions_of(meeting)
-        if self.fields["questions"].queryset.exists():
+        if _set_questions(self.fields["questions"], meeting):
             self.fields["questions"].required = True
         open_items = WorkItem.objects.filter(study_group=meeting.body.study_group).exclude(
             status__in=[WorkItem.Status.APPROVED, WorkItem.Status.DISCONTINUED]
@@ -236,7 +246,7 @@ class TdForm(forms.Form):
 
     def __init__(self, *args, meeting: Meeting, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["questions"].queryset = _questions_of(meeting)
+        _set_questions(self.fields["questions"], meeting)
 
     def clean_level(self) -> str:
         level = self.cleaned_data["level"].strip().upper().replace(" ", "")

@@ -274,3 +274,14 @@ def test_the_template_gives_the_meetings_place_and_all_its_dates(media, next_mee
     next_meeting.save()
     document = register_contribution(next_meeting, delegate)
     assert read_cover_page(filled(document)).place_and_date == "Geneva, 28 April - 7 May 2027"
+
+
+def test_the_forms_say_when_the_study_group_has_no_questions(client, next_meeting, delegate, chair):
+    """The demo's study group has none on record: the forms say so rather than show a bare
+    label (the tests' ``questions`` fixture adds some)."""
+    client.force_login(delegate)
+    url = reverse("documents:contribution_new", args=[next_meeting.slug])
+    assert "SG11 has no Questions on record" in client.get(url).content.decode()
+    client.force_login(chair)
+    url = reverse("documents:td_new", args=[next_meeting.slug])
+    assert "SG11 has no Questions on record" in client.get(url).content.decode()
