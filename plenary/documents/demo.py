@@ -12,7 +12,7 @@ template instead, under the TD header it is posted with.
 import datetime as dt
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from functools import cache
 
 import docx
@@ -381,6 +381,13 @@ def _td(meeting: Meeting, paper: Paper, people: dict[str, User]) -> Document | N
         purpose=paper.purpose,
         keywords=paper.keywords,
         abstract=paper.abstract,
+        # An incoming LS names its sender's contacts, as its cover does; others their submitter.
+        contacts=[
+            {part: value or "" for part, value in asdict(contact).items()}
+            for contact in paper.ls_cover["contacts"]
+        ]
+        if paper.ls_cover
+        else None,
         liaison=paper.liaison or None,
     )
     return services.td_post(document=draft, actor=people["secretariat@example.org"], now=TDS_POSTED)

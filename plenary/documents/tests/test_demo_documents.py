@@ -62,6 +62,8 @@ def test_the_drafts_the_report_and_the_liaison_statement_are_tds_on_their_items(
     assert ls.title.startswith("LS/i")
     assert ls.liaison.direction == LiaisonDetails.Direction.INCOMING
     assert _item(ls) == "Approval of outgoing liaison statements"
+    # Its contact is the sending study group's, as on its cover, not the secretariat's here.
+    assert [c["email"] for c in ls.contacts] == ["sg13-secretariat@example.org"]
 
 
 def test_contributions_come_from_the_demo_members_on_item_4(register):
