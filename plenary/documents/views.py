@@ -426,40 +426,48 @@ def translation_request(request, pk):
     return redirect(document)
 
 
-@login_required
-@require_POST
-def admit(request, pk):
-    """The secretariat admits a late document to its meeting."""
+def _decide_held(request, pk, *, refusal: str, act) -> HttpResponse:
+    """The secretariat's decision on a contribution held for the next meeting (admit it, or carry
+    it over): for those who manage the meeting's documents; ``act(document)`` gives the document
+    to show next and the confirmation, and a refusal of the service is said on the page."""
     document = _document(request, pk)
     if document.meeting is None or not permissions.can_manage_documents(
         request.user, document.meeting
     ):
-        raise PermissionDenied("The secretariat admits late contributions.")
+        raise PermissionDenied(refusal)
     try:
-        services.document_admit(document=document, actor=request.user)
+        shown, confirmation = act(document)
     except services.DocumentRefused as exc:
         messages.error(request, str(exc))
         return redirect(document)
-    messages.success(request, f"{document.display_number} is admitted to the meeting.")
-    return redirect(document)
+    messages.success(request, confirmation)
+    return redirect(shown)
+
+
+@login_required
+@require_POST
+def admit(request, pk):
+    """The secretariat admits a late document to its meeting."""
+
+    def act(document):
+        admitted = services.document_admit(document=document, actor=request.user)
+        return admitted, f"{admitted.display_number} is admitted to the meeting."
+
+    return _decide_held(request, pk, refusal="The secretariat admits late contributions.", act=act)
 
 
 @login_required
 @require_POST
 def carry_over(request, pk):
     """The secretariat carries a contribution held for the next meeting over to it."""
-    document = _document(request, pk)
-    if document.meeting is None or not permissions.can_manage_documents(
-        request.user, document.meeting
-    ):
-        raise PermissionDenied("The secretariat carries late contributions over.")
-    try:
+
+    def act(document):
         moved = services.document_carry_over(document=document, actor=request.user)
-    except services.DocumentRefused as exc:
-        messages.error(request, str(exc))
-        return redirect(document)
-    messages.success(request, f"{moved.display_number} is carried over to {moved.meeting.title}.")
-    return redirect(moved)
+        return moved, f"{moved.display_number} is carried over to {moved.meeting.title}."
+
+    return _decide_held(
+        request, pk, refusal="The secretariat carries late contributions over.", act=act
+    )
 
 
 @login_required
