@@ -90,6 +90,20 @@ def register(request, slug):
     return render(request, "documents/register.html", context)
 
 
+def _allocation_done(changed: int, removed: int) -> str:
+    """What an allocation's save did: how many documents went to an item, how many to none."""
+    if not changed:
+        return "Nothing changed."
+    parts = [f"{changed - removed} document(s) allocated"] if changed > removed else []
+    if removed:
+        parts.append(f"{removed} no longer allocated")
+    return "; ".join(parts) + "."
+
+
+# The bulk allocation's choice that takes the selected documents' allocation away.
+BULK_NONE = "none"
+
+
 @require_http_methods(["GET", "POST"])
 def allocate(request, slug):
     """The chair or the secretariat allocates the meeting's documents to agenda items."""
@@ -105,8 +119,9 @@ def allocate(request, slug):
         .order_by("kind", "number", "id")
     )
     agenda = [row for row in agenda_rows(meeting.agenda_items.all()) if row.pk]
+    selected: set[int] = set()
     if request.method == "POST":
-        known = {document.pk for document in documents}
+        known = {document.pk: document for document in documents}
         allocations: dict[int, int | None] = {}
         try:
             for key, value in request.POST.items():
@@ -114,24 +129,49 @@ def allocate(request, slug):
                     pk = int(key.removeprefix("item-"))
                     if pk in known:
                         allocations[pk] = int(value) if value else None
-            bulk = request.POST.get("bulk_item")
-            for pk in request.POST.getlist("selected"):
-                if int(pk) in known and bulk is not None:
-                    allocations[int(pk)] = int(bulk) if bulk else None
-            changed = services.documents_allocate(
-                meeting=meeting, actor=request.user, allocations=allocations
-            )
+            selected = {int(pk) for pk in request.POST.getlist("selected")} & set(known)
+            # The bulk choice: an item, "none" to take their allocation away, or nothing chosen.
+            bulk = request.POST.get("bulk_item", "")
+            if bulk:
+                for pk in selected:
+                    allocations[pk] = None if bulk == BULK_NONE else int(bulk)
         except ValueError:
             messages.error(request, "The allocation could not be read.")
-        except services.DocumentRefused as exc:
-            messages.error(request, str(exc))
         else:
-            messages.success(request, f"{changed} document(s) allocated.")
-            return redirect("documents:allocate", slug=meeting.slug)
+            if selected and not bulk:
+                # Nothing is saved: the page comes back as it was sent, for the choice to be made.
+                messages.error(
+                    request,
+                    f"Choose where the {len(selected)} selected document(s) go (an agenda item, "
+                    "or not allocated), or untick them.",
+                )
+                for pk, item_id in allocations.items():
+                    known[pk].agenda_item_id = item_id
+            else:
+                removed = sum(
+                    1
+                    for pk, item_id in allocations.items()
+                    if item_id is None and known[pk].agenda_item_id is not None
+                )
+                try:
+                    changed = services.documents_allocate(
+                        meeting=meeting, actor=request.user, allocations=allocations
+                    )
+                except services.DocumentRefused as exc:
+                    messages.error(request, str(exc))
+                else:
+                    messages.success(request, _allocation_done(changed, removed))
+                    return redirect("documents:allocate", slug=meeting.slug)
     return render(
         request,
         "documents/allocate.html",
-        {"meeting": meeting, "documents": documents, "agenda": agenda},
+        {
+            "meeting": meeting,
+            "documents": documents,
+            "agenda": agenda,
+            "selected": selected,
+            "bulk_none": BULK_NONE,
+        },
     )
 
 

@@ -137,3 +137,29 @@ def test_the_register_sorts_by_the_agenda_reading_order_and_filters_by_an_item(
     assert shown(sort="agenda") == [("2", 2), ("4", 4), ("4.1", 1), ("", 3)]
     assert shown(agenda_item=sub.pk) == [("4.1", 1)]
     assert shown(agenda_item=second.pk, sort="agenda") == [("2", 2)]
+
+
+def test_bulk_allocation_asks_for_a_choice_and_says_what_it_did(
+    client, next_meeting, chair, delegate, questions
+):
+    """Ticked documents with no bulk choice are left as they are, and the page says so; taking
+    their allocation away is a choice of its own, and the message counts it apart."""
+    bulk_posted_contributions(next_meeting, delegate, questions=questions, count=2)
+    item = next_meeting.agenda_items.get(parent=None, position=4)
+    Document.objects.update(agenda_item=item)
+    first, second = Document.objects.order_by("number")
+    client.force_login(chair)
+    url = reverse("documents:allocate", args=[next_meeting.slug])
+    sent = {"selected": [first.pk], f"item-{first.pk}": item.pk, f"item-{second.pk}": item.pk}
+    response = client.post(url, {**sent, "bulk_item": ""})
+    assert response.status_code == 200
+    assert "Choose where the 1 selected document(s) go" in response.content.decode()
+    assert set(Document.objects.values_list("agenda_item", flat=True)) == {item.pk}
+    response = client.post(url, {**sent, "bulk_item": "none"}, follow=True)
+    assert "0 document(s) allocated" not in response.content.decode()
+    assert "1 no longer allocated." in response.content.decode()
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.agenda_item is None and second.agenda_item == item
+    response = client.post(url, {f"item-{first.pk}": "", f"item-{second.pk}": item.pk}, follow=True)
+    assert "Nothing changed." in response.content.decode()
