@@ -260,9 +260,19 @@ def detail(request, pk):
         "events": document.events.select_related("actor"),
         "upload_form": UploadForm(),
         "questions": document.questions.all(),
+        "contribution_deadline": _contribution_deadline(document),
         **_translation_context(document, can_edit=can_edit, can_manage=can_manage),
     }
     return render(request, "documents/detail.html", context)
+
+
+def _contribution_deadline(document: Document):
+    """The contribution deadline of the document's meeting once it has passed (what the upload
+    form warns of), else None."""
+    if document.kind != Document.Kind.CONTRIBUTION or document.meeting is None:
+        return None
+    deadline = meeting_deadlines(document.meeting)["contributions"]
+    return deadline if deadline.passed(timezone.now()) else None
 
 
 def _translation_context(document: Document, *, can_edit: bool, can_manage: bool) -> dict:
@@ -273,6 +283,9 @@ def _translation_context(document: Document, *, can_edit: bool, can_manage: bool
     if document.kind != Document.Kind.CONTRIBUTION or meeting is None:
         return {"translation_requests": [], "translation_form": None}
     requests = list(document.translation_requests.select_related("requested_by"))
+    if not requests and not services.translatable_languages(meeting):
+        # A meeting in one language: there is nothing to translate into.
+        return {"translation_requests": [], "translation_form": None, "no_translation": True}
     deadline = meeting_deadlines(meeting)["translation"]
     passed = deadline.passed(timezone.now())
     open_languages = [
@@ -358,10 +371,19 @@ def contribution_new(request, slug):
         except services.DocumentRefused as exc:
             form.add_error(None, str(exc))
         else:
+            contributions = meeting_deadlines(meeting)["contributions"]
+            if contributions.passed(timezone.now()):
+                then = (
+                    f"The contribution deadline ({contributions.date:%-d %B %Y}) has passed: "
+                    "uploaded now, it is marked late and held for the next meeting unless the "
+                    "secretariat admits it."
+                )
+            else:
+                then = f"Upload it by the contribution deadline, {contributions.date:%-d %B %Y}."
             messages.success(
                 request,
                 f"Your contribution is {document.display_number}. Download the template with "
-                "its cover filled in, complete it and upload it before the deadline.",
+                f"its cover filled in and complete it. {then}",
             )
             return redirect(document)
     return render(
@@ -413,7 +435,16 @@ def upload(request, pk):
         messages.error(request, f"The upload was refused. {exc}")
     else:
         label = f"Rev.{revision.number}" if revision.number else "The file"
-        messages.success(request, f"{label} of {document.display_number} is posted.")
+        document.refresh_from_db(fields=["late", "held_for_next"])
+        if document.held_for_next:
+            messages.warning(
+                request,
+                f"{label} of {document.display_number} is posted, after the contribution "
+                "deadline: the contribution is marked late and held for the next meeting unless "
+                "the secretariat admits it.",
+            )
+        else:
+            messages.success(request, f"{label} of {document.display_number} is posted.")
     return redirect(document)
 
 
