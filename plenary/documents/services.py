@@ -691,7 +691,8 @@ def td_return(*, document: Document, actor: User, reason: str) -> Document:
     document.state = Document.State.RETURNED
     document.return_reason = reason
     document.save(update_fields=["state", "return_reason"])
-    _record(document, DocumentEvent.Type.RETURNED, actor, reason)
+    event = _record(document, DocumentEvent.Type.RETURNED, actor, reason)
+    enqueue_on_commit(tasks.send_draft_returned, event.pk)
     return document
 
 

@@ -86,6 +86,12 @@ def register(request, slug):
         "can_submit_td": permissions.can_submit_td(request.user, meeting),
         "can_allocate": permissions.can_allocate_documents(request.user, meeting),
         "can_manage": permissions.can_manage_documents(request.user, meeting),
+        # The reader's own drafts, which the register leaves out until they are posted.
+        "my_drafts": Document.objects.filter(
+            meeting=meeting, submitted_by_id=request.user.pk, state__in=DRAFT_STATES
+        ).order_by("-created_at")
+        if request.user.is_authenticated
+        else [],
     }
     return render(request, "documents/register.html", context)
 

@@ -157,3 +157,30 @@ def test_the_chair_cannot_post_its_own_draft(client, media, next_meeting, chair)
     client.force_login(chair)
     assert client.post(reverse("documents:td_post", args=[draft.pk])).status_code == 403
     assert client.get(reverse("documents:td_post", args=[draft.pk])).status_code == 405
+
+
+def test_a_returned_draft_is_mailed_to_its_submitter_and_listed_for_them(
+    client,
+    media,
+    django_capture_on_commit_callbacks,
+    next_meeting,
+    chair,
+    secretariat,
+    delegate,
+    mailoutbox,  # after the demo's fixtures, which start a new outbox
+):
+    draft = _submit(next_meeting, chair, title="Updated agenda")
+    register = reverse("documents:register", args=[next_meeting.slug])
+    client.force_login(chair)
+    assert "with the secretariat, to be numbered" in client.get(register).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.td_return(document=draft, actor=secretariat, reason="Use the TD template")
+    (mail,) = mailoutbox
+    assert mail.to == [chair.email] and "Updated agenda" in mail.subject
+    assert "Reason: Use the TD template" in mail.body
+    assert draft.get_absolute_url() in mail.body
+    page = client.get(register).content.decode()
+    assert "returned</strong>: Use the TD template" in page
+    assert reverse("documents:td_resubmit", args=[draft.pk]) in page
+    client.force_login(delegate)
+    assert "Your drafts" not in client.get(register).content.decode()
