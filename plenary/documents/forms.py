@@ -204,7 +204,12 @@ class UploadForm(forms.Form):
 
 
 class WithdrawForm(forms.Form):
+    """A withdrawal cannot be undone (the number stays taken, a visible gap): it is confirmed."""
+
     reason = forms.CharField(required=False, max_length=500)
+    confirm = forms.BooleanField(
+        error_messages={"required": "Tick the box to confirm the withdrawal: it cannot be undone."}
+    )
 
 
 class PublicForm(forms.Form):

@@ -461,7 +461,9 @@ def withdraw(request, pk):
     document = _document(request, pk)
     _may_change(request, document)
     form = WithdrawForm(request.POST)
-    form.is_valid()
+    if not form.is_valid():
+        messages.error(request, " ".join(m for e in form.errors.values() for m in e))
+        return redirect(document)
     try:
         services.document_withdraw(
             document=document, actor=request.user, reason=form.cleaned_data.get("reason", "")

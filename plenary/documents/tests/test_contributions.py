@@ -232,7 +232,12 @@ def test_upload_and_withdraw_take_post_only(client, media, next_meeting, delegat
 def test_withdrawal_through_the_page_keeps_the_number(client, media, next_meeting, delegate):
     document = register_contribution(next_meeting, delegate)
     client.force_login(delegate)
-    client.post(reverse("documents:withdraw", args=[document.pk]), {"reason": "merged"})
+    url = reverse("documents:withdraw", args=[document.pk])
+    response = client.post(url, {"reason": "merged"}, follow=True)
+    assert "Tick the box to confirm the withdrawal" in response.content.decode()
+    document.refresh_from_db()
+    assert document.state == Document.State.RESERVED
+    client.post(url, {"reason": "merged", "confirm": "on"})
     document.refresh_from_db()
     assert document.state == Document.State.WITHDRAWN and document.number == 1
     register = client.get(reverse("documents:register", args=[next_meeting.slug]))
