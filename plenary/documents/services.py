@@ -392,7 +392,7 @@ def document_access_set(*, document: Document, actor: User, public: bool) -> boo
         document,
         DocumentEvent.Type.ACCESS,
         actor,
-        "the file made public" if public else "the file made members-only",
+        "made public" if public else "made members-only",
     )
     return True
 

@@ -266,6 +266,11 @@ def detail(request, pk):
         "events": document.events.select_related("actor"),
         "upload_form": UploadForm(),
         "questions": document.questions.all(),
+        "work_items": document.work_items.order_by("acronym"),
+        # The item's number as the agenda shows it (2.1), from the meeting's items.
+        "agenda_number": register_rows.agenda_numbers(meeting).get(document.agenda_item_id)
+        if meeting is not None and document.agenda_item_id
+        else None,
         "contribution_deadline": _contribution_deadline(document),
         **_translation_context(document, can_edit=can_edit, can_manage=can_manage),
     }

@@ -525,3 +525,19 @@ def test_a_posted_collective_letter_is_open_to_all_and_a_draft_one_is_not(posted
     Document.objects.filter(pk=letter.pk).update(state=Document.State.SUBMITTED)
     assert not can_read_document_file(user, letter)
     assert can_read_document_file(user, posted) is (persona == "delegate")
+
+
+def test_the_history_shows_file_names_only_to_readers_and_the_agenda_items_number(
+    client, posted, delegate, outsider
+):
+    """An uploader's own file name is part of the file, not public metadata; the agenda item
+    is given with its number, as the agenda shows it."""
+    item = posted.meeting.agenda_items.get(parent=None, position=4)
+    Document.objects.filter(pk=posted.pk).update(agenda_item=item)
+    client.force_login(delegate)
+    page = client.get(posted.get_absolute_url()).content.decode()
+    assert "contribution.docx" in page
+    assert f"<dt>Agenda item</dt><dd>4 {item.title}</dd>" in page
+    client.force_login(outsider)
+    page = client.get(posted.get_absolute_url()).content.decode()
+    assert "contribution.docx" not in page and "File uploaded" in page

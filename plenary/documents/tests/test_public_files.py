@@ -95,11 +95,11 @@ def test_the_history_says_who_changed_the_access(client, posted, secretariat):
     _mark(client, posted, "members")
     events = posted.events.filter(type="access").order_by("at", "pk")
     assert [(e.actor, e.detail) for e in events] == [
-        (secretariat, "the file made public"),
-        (secretariat, "the file made members-only"),
+        (secretariat, "made public"),
+        (secretariat, "made members-only"),
     ]
     page = client.get(reverse("documents:detail", args=[posted.pk])).content.decode()
-    assert "the file made members-only" in page
+    assert "File access changed: made members-only" in page
 
 
 def test_asking_for_the_access_it_has_changes_nothing(client, posted, secretariat):

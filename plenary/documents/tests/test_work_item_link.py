@@ -31,6 +31,8 @@ def test_the_page_links_the_contribution_to_the_work_items_it_names(
     document = Document.objects.get()
     assert list(document.work_items.all()) == [q_scc]
     assert list(q_scc.texts.all()) == [document]
+    page = client.get(document.get_absolute_url()).content.decode()
+    assert "<dt>Work item(s)</dt><dd>Q.SCC</dd>" in page
 
 
 def test_a_work_item_of_another_study_group_registers_nothing(next_meeting, delegate):
