@@ -57,7 +57,11 @@ def fill_contribution_template(template_path: str | Path, fields: Mapping[str, A
     study_period ("2025-2028"), original_language, questions (a list or text), place_and_date,
     source, title, contacts (Contact objects or dicts with name, organization, country, tel,
     email) and abstract (paragraphs separated by newlines). A field left out or None keeps the
-    template's placeholder. Filled text loses the template's yellow "fill me in" highlight.
+    template's placeholder; a value field given empty ("" or an empty list) empties its cell, so
+    no "[1/12, 2/12, etc.]" is left behind, and so does a contact's part given as "" (a part
+    left out or None keeps its hint). The header's number, study group, study period and
+    language are only rewritten when given a value. Filled text loses the template's yellow
+    "fill me in" highlight.
     """
     unknown = set(fields) - WRITABLE_FIELDS
     if unknown:
@@ -73,6 +77,10 @@ def fill_contribution_template(template_path: str | Path, fields: Mapping[str, A
         value = fields.get(name)
         return None if value in (None, "", []) else value
 
+    def stated(name: str) -> bool:
+        """Given, even empty ("" or []): its cell is rewritten, emptied if need be."""
+        return fields.get(name) is not None
+
     if number := given("number"):
         _write_number(document, scan, str(number))
     header_lines = {
@@ -85,21 +93,24 @@ def fill_contribution_template(template_path: str | Path, fields: Mapping[str, A
             _write_header_line(scan, pattern, text)
     questions_entry = scan.first("questions")
     if questions_entry and questions_entry.cells:
-        questions = given("questions")
-        if questions:
+        if stated("questions"):
+            questions = fields["questions"]
             text = questions if isinstance(questions, str) else ", ".join(questions)
-            _set_cell_text(questions_entry.cells[0].tc, [[text]])
-        if (place := given("place_and_date")) and len(questions_entry.cells) > 1:
-            _set_cell_text(questions_entry.cells[1].tc, [[str(place)]])
+            _set_cell_text(questions_entry.cells[0].tc, _lines(text))
+        if stated("place_and_date") and len(questions_entry.cells) > 1:
+            _set_cell_text(questions_entry.cells[1].tc, _lines(fields["place_and_date"]))
     for name in ("source", "title"):
         entry = scan.first(name)
-        if (value := given(name)) and entry and entry.cells:
-            _set_cell_text(entry.cells[0].tc, [[str(value)]])
-    if (abstract := given("abstract")) and (entry := scan.first("abstract")) and entry.cells:
-        paragraphs = [[line] for line in str(abstract).split("\n") if line.strip()]
+        if stated(name) and entry and entry.cells:
+            _set_cell_text(entry.cells[0].tc, _lines(fields[name]))
+    if stated("abstract") and (entry := scan.first("abstract")) and entry.cells:
+        paragraphs = [[line] for line in str(fields["abstract"]).split("\n") if line.strip()]
         _set_cell_text(entry.cells[0].tc, paragraphs)
     if contacts := given("contacts"):
         _write_contacts(scan, [c if isinstance(c, Contact) else Contact(**c) for c in contacts])
+    elif stated("contacts"):
+        # No one to name: one row is kept, empty, for whoever completes the document.
+        _write_contacts(scan, [Contact(name="", organization="", country="", tel="", email="")])
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
@@ -166,30 +177,53 @@ def _write_contacts(scan: Scan, contacts: list[Contact]) -> None:
         extra.getparent().remove(extra)
     for tr, contact in zip(rows, contacts, strict=False):
         value_cells = [c for c in row_cells(tr)[1:] if not c.continues]
+        # A part left out (None) keeps the template's hint; a part given empty ("") is left out,
+        # hint and all.
         identity = [
-            contact.name or "Insert contact name",
-            contact.organization or "Insert organization",
-            contact.country or "Insert country",
+            line
+            for line in (
+                _or_hint(contact.name, "Insert contact name"),
+                _or_hint(contact.organization, "Insert organization"),
+                _or_hint(contact.country, "Insert country"),
+            )
+            if line
         ]
-        reach = [f"Tel:\t{contact.tel or '+xx'}", f"E-mail:\t{contact.email or 'a@b.com'}"]
+        reach = [
+            f"{label}\t{value}"
+            for label, value in (
+                ("Tel:", _or_hint(contact.tel, "+xx")),
+                ("E-mail:", _or_hint(contact.email, "a@b.com")),
+            )
+            if value
+        ]
         if len(value_cells) >= 2:
-            _set_cell_text(value_cells[0].tc, [identity])
-            _set_cell_text(value_cells[1].tc, [reach])
+            _set_cell_text(value_cells[0].tc, [identity] if identity else [])
+            _set_cell_text(value_cells[1].tc, [reach] if reach else [])
         elif value_cells:
-            _set_cell_text(value_cells[0].tc, [identity + reach])
+            _set_cell_text(value_cells[0].tc, [identity + reach] if identity + reach else [])
+
+
+def _or_hint(value: str | None, hint: str) -> str:
+    return hint if value is None else value.strip()
+
+
+def _lines(value: Any) -> list[list[str]]:
+    """One paragraph holding the value, or none for an empty value."""
+    text = str(value).strip()
+    return [[text]] if text else []
 
 
 def _set_cell_text(tc: Any, paragraphs: list[list[str]]) -> None:
     """Replace a cell's text: one paragraph per item, lines joined by manual line breaks.
 
     The first paragraph's style and the first run's font are kept so the cell looks as the
-    template intends.
+    template intends. No items leave the cell empty: one paragraph without text, as Word needs.
     """
     existing = list(cell_paragraphs(tc))
     model = existing[0] if existing else OxmlElement("w:p")
     for p in existing:
         p.getparent().remove(p)
-    for lines in paragraphs:
+    for lines in paragraphs or [[]]:
         p = copy.deepcopy(model)
         _set_paragraph_text(p, lines)
         tc.append(p)
