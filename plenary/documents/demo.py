@@ -2,11 +2,13 @@
 contribution number reserved for the next meeting.
 
 Everything goes through the services a person's clicks go through (numbers, cover checks, the TD
-queue, allocation, history), with the times set to when it would have happened. Each document is
-found again by its meeting and title, so that loading twice adds nothing; each file is a real
-Word document made from the official contribution template, with a few paragraphs of body text
-that search can find. The incoming liaison statement is made from the official liaison-statement
-template instead, under the TD header it is posted with.
+queue, allocation, history); the times the services stamp themselves (files, history) are then
+set to when it would have happened, in the autumn of 2020. Each document is found again by its
+meeting and title, so that loading twice adds nothing; each file is a real Word document made
+from the official contribution template, its cover filled (contacts included) and its body text,
+which search can find, in place of the template's instructions to authors. The incoming liaison
+statement is made from the official liaison-statement template instead, under the TD header it is
+posted with.
 """
 
 import datetime as dt
@@ -23,7 +25,14 @@ from plenary.accounts.models import User
 from plenary.decisions.liaisons import LiaisonCover, fill_liaison_template
 from plenary.documents import search, services
 from plenary.documents.coverpage import Contact, fill_contribution_template
-from plenary.documents.models import Document, DocumentSettings, NumberCounter
+from plenary.documents.models import (
+    Document,
+    DocumentEvent,
+    DocumentSettings,
+    NumberCounter,
+    Revision,
+    contact_of,
+)
 from plenary.documents.word import contribution_template_path
 from plenary.meetings.models import AgendaItem, Meeting
 
@@ -31,8 +40,13 @@ UTC = dt.UTC
 # The demo's TDs continue the seed meeting's series where the agenda update, SG11-TD53/WP1 (named
 # in the collective letter), takes its place: TD1 to TD52 are outside what the demo shows.
 TD_NUMBERS_BEFORE = 52
+# The seed meeting's timeline: contributions registered and uploaded before their deadline, the
+# TDs submitted to the queue and posted before the TD target, then allocated by the chairman.
+CONTRIBUTIONS_REGISTERED = dt.datetime(2020, 11, 2, 9, 0, tzinfo=UTC)
 CONTRIBUTIONS_UPLOADED = dt.datetime(2020, 11, 2, 9, 30, tzinfo=UTC)
+TDS_SUBMITTED = dt.datetime(2020, 11, 10, 9, 0, tzinfo=UTC)
 TDS_POSTED = dt.datetime(2020, 11, 10, 14, 0, tzinfo=UTC)
+DOCUMENTS_ALLOCATED = dt.datetime(2020, 11, 10, 15, 0, tzinfo=UTC)
 
 
 @dataclass(frozen=True, eq=False)
@@ -240,20 +254,45 @@ NEXT_MEETING_RESERVATION = Paper(
 )
 
 
+def _text(element) -> str:
+    return "".join(t.text or "" for t in element.iter(qn("w:t"))).strip()
+
+
+def _instructions(document) -> list:
+    """The template's note to authors after the cover: from "[Your text starts here." to the
+    paragraph that closes its bracket."""
+    body = document.element.body
+    found: list = []
+    for element in body.iterchildren(qn("w:p")):
+        text = _text(element)
+        if not found and not text.startswith("[Your text starts here"):
+            continue
+        found.append(element)
+        if text.endswith("]"):
+            return found
+    return []
+
+
 def _with_body(content: bytes, paragraphs: Sequence[str], *, kind: str | None = None) -> bytes:
-    """A Word file with paragraphs added after its cover; ``kind`` replaces the cover's
-    CONTRIBUTION line (a TD made from the contribution template says TD there)."""
+    """A Word file whose body text takes the place of the template's instructions to authors
+    (before its closing line); ``kind`` replaces the cover's CONTRIBUTION line (a TD made from
+    the contribution template says TD there)."""
     document = docx.Document(io.BytesIO(content))
     if kind is not None:
         for paragraph in document.tables[0]._tbl.iter(qn("w:p")):
             texts = list(paragraph.iter(qn("w:t")))
-            if "".join(t.text or "" for t in texts).strip() == "CONTRIBUTION":
+            if _text(paragraph) == "CONTRIBUTION":
                 texts[0].text = kind
                 for extra in texts[1:]:
                     extra.text = ""
+    instructions = _instructions(document)
     for text in paragraphs:
         style = "Heading 1" if text[:1].isdigit() or text == "Summary" else None
-        document.add_paragraph(text, style=style if style in document.styles else None)
+        paragraph = document.add_paragraph(text, style=style if style in document.styles else None)
+        if instructions:
+            instructions[0].addprevious(paragraph._p)
+    for element in instructions:
+        element.getparent().remove(element)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
@@ -262,17 +301,27 @@ def _with_body(content: bytes, paragraphs: Sequence[str], *, kind: str | None = 
 _CONTRIBUTION_FILES: dict[tuple[str, Paper], bytes] = {}
 
 
+# Contact rows as a cache key can hold them: each row's (part, value) pairs.
+Contacts = tuple[tuple[tuple[str, str], ...], ...]
+
+
+def _frozen(contacts: Sequence[dict[str, str]]) -> Contacts:
+    return tuple(tuple(contact.items()) for contact in contacts)
+
+
 @cache
-def _td_file(number: str, place_and_date: str, paper: Paper) -> bytes:
+def _td_file(number: str, place_and_date: str, paper: Paper, contacts: Contacts) -> bytes:
     cover = fill_contribution_template(
         contribution_template_path(),
         {
             "number": number,
             "study_group": "11",
             "study_period": "2017-2020",
+            "questions": [],
             "place_and_date": place_and_date,
             "source": paper.source,
             "title": paper.title,
+            "contacts": [dict(contact) for contact in contacts],
             "abstract": paper.abstract,
         },
     )
@@ -310,6 +359,20 @@ def _existing(meeting: Meeting, paper: Paper) -> Document | None:
     return Document.objects.filter(meeting=meeting, title=paper.title).first()
 
 
+def _backdate(
+    document: Document,
+    *,
+    created: dt.datetime,
+    uploaded: dt.datetime,
+    events: dict[str, dt.datetime],
+) -> None:
+    """Set the times the services stamp with the clock (auto_now_add) to the demo's timeline."""
+    Document.objects.filter(pk=document.pk).update(created_at=created)
+    Revision.objects.filter(document=document).update(uploaded_at=uploaded)
+    for type_, at in events.items():
+        DocumentEvent.objects.filter(document=document, type=type_).update(at=at)
+
+
 def _contribution(meeting: Meeting, paper: Paper, people: dict[str, User]) -> Document | None:
     if _existing(meeting, paper):
         return None
@@ -329,6 +392,15 @@ def _contribution(meeting: Meeting, paper: Paper, people: dict[str, User]) -> Do
         fileobj=SimpleUploadedFile(name, content),
         filename=name,
         now=CONTRIBUTIONS_UPLOADED,
+    )
+    _backdate(
+        document,
+        created=CONTRIBUTIONS_REGISTERED,
+        uploaded=CONTRIBUTIONS_UPLOADED,
+        events={
+            DocumentEvent.Type.RESERVED: CONTRIBUTIONS_REGISTERED,
+            DocumentEvent.Type.UPLOADED: CONTRIBUTIONS_UPLOADED,
+        },
     )
     return document
 
@@ -365,10 +437,16 @@ def _td(meeting: Meeting, paper: Paper, people: dict[str, User]) -> Document | N
     place_and_date = (
         f"{meeting.place or meeting.get_mode_display()}, {meeting.start_date:%-d %B %Y}"
     )
+    # An incoming LS names its sender's contacts, as its cover does; others their submitter.
     if paper.ls_cover:
+        contacts = [
+            {part: value or "" for part, value in asdict(contact).items()}
+            for contact in paper.ls_cover["contacts"]
+        ]
         content = _liaison_file(number, paper)
     else:
-        content = _td_file(number, place_and_date, paper)
+        contacts = [contact_of(people[paper.submitter])]
+        content = _td_file(number, place_and_date, paper, _frozen(contacts))
     name = f"{number.replace('/', '-')}.docx"
     draft = services.td_submit(
         meeting=meeting,
@@ -381,16 +459,23 @@ def _td(meeting: Meeting, paper: Paper, people: dict[str, User]) -> Document | N
         purpose=paper.purpose,
         keywords=paper.keywords,
         abstract=paper.abstract,
-        # An incoming LS names its sender's contacts, as its cover does; others their submitter.
-        contacts=[
-            {part: value or "" for part, value in asdict(contact).items()}
-            for contact in paper.ls_cover["contacts"]
-        ]
-        if paper.ls_cover
-        else None,
+        contacts=contacts,
         liaison=paper.liaison or None,
     )
-    return services.td_post(document=draft, actor=people["secretariat@example.org"], now=TDS_POSTED)
+    posted = services.td_post(
+        document=draft, actor=people["secretariat@example.org"], now=TDS_POSTED
+    )
+    _backdate(
+        posted,
+        created=TDS_SUBMITTED,
+        uploaded=TDS_SUBMITTED,
+        events={
+            DocumentEvent.Type.SUBMITTED: TDS_SUBMITTED,
+            DocumentEvent.Type.NUMBERED: TDS_POSTED,
+            DocumentEvent.Type.POSTED: TDS_POSTED,
+        },
+    )
+    return posted
 
 
 def load_documents(*, seed: Meeting, upcoming: Meeting) -> None:
@@ -414,6 +499,9 @@ def load_documents(*, seed: Meeting, upcoming: Meeting) -> None:
         services.documents_allocate(
             meeting=seed, actor=people["chair@example.org"], allocations=allocations
         )
+        DocumentEvent.objects.filter(
+            document__in=list(allocations), type=DocumentEvent.Type.ALLOCATED
+        ).update(at=DOCUMENTS_ALLOCATED)
     if not _existing(upcoming, NEXT_MEETING_RESERVATION):
         reserved = services.contribution_register(
             meeting=upcoming,

@@ -1,5 +1,9 @@
 """The demo's document register, and the agenda that shows it under each item."""
 
+import datetime as dt
+import io
+
+import docx
 import pytest
 from django.core.files.storage import default_storage
 from django.db import connection
@@ -7,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from plenary.core.demo import load_demo
+from plenary.documents import demo as documents_demo
 from plenary.documents import search, services
 from plenary.documents.coverpage import read_cover_page
 from plenary.documents.models import (
@@ -96,6 +101,68 @@ def test_every_file_is_a_word_document_whose_cover_matches(register):
         else:
             expected = "TD"
         assert cover.kind == expected
+
+
+def _file(document: Document) -> bytes:
+    with default_storage.open(document.current_revision.storage_name, "rb") as stream:
+        return stream.read()
+
+
+def test_every_file_has_body_text_in_place_of_the_template_instructions(register):
+    papers = {p.title: p for p in [*documents_demo.CONTRIBUTIONS, *documents_demo.TDS]}
+    for number, document in register.items():
+        paper = papers[document.title]
+        body = [p.text.strip() for p in docx.Document(io.BytesIO(_file(document))).paragraphs]
+        text = [line for line in body if line]
+        assert not any("Your text starts here" in line for line in text), number
+        assert not any("Before submitting this document" in line for line in text), number
+        assert not any(line.startswith("[") or line == "]" for line in text), number
+        # The body text comes right after the cover, as an author's would.
+        assert text[: len(paper.body)] == list(paper.body), number
+
+
+def test_every_cover_names_the_documents_contacts_and_no_placeholder(register):
+    for number, document in register.items():
+        content = _file(document)
+        cover = read_cover_page(content)
+        assert cover.contacts, number
+        assert [c.email for c in cover.contacts] == [c["email"] for c in document.contacts]
+        assert [c.name for c in cover.contacts] == [c["name"] for c in document.contacts]
+        cells = " ".join(
+            cell.text
+            for table in docx.Document(io.BytesIO(content)).tables[:3]
+            for row in table.rows
+            for cell in row.cells
+        )
+        for hint in ("[1/12, 2/12, etc.]", "Insert contact name", "+xx", "a@b.com", "[Insert"):
+            assert hint not in cells, (number, hint)
+
+
+def test_the_agenda_update_names_the_wp1_chairman_on_its_cover(register):
+    [contact] = read_cover_page(_file(register["SG11-TD53/WP1"])).contacts
+    assert (contact.name, contact.email) == ("Ms Xiaojie Zhu", "chair@example.org")
+
+
+def test_files_and_history_carry_the_meetings_timeline_not_the_loading_day(register):
+    start = dt.datetime(2020, 11, 1, tzinfo=dt.UTC)
+    opening = dt.datetime(2020, 11, 19, tzinfo=dt.UTC)
+    for number, document in register.items():
+        revision = document.current_revision
+        events = list(document.events.all())
+        assert start <= revision.uploaded_at <= document.posted_at < opening, number
+        assert start <= document.created_at <= revision.uploaded_at, number
+        assert all(start <= event.at < opening for event in events), number
+        posted = [e.at for e in events if e.type == DocumentEvent.Type.POSTED]
+        assert posted in ([], [document.posted_at]), number
+        # History reads in the order things happened.
+        assert [e.at for e in events] == sorted(e.at for e in events), number
+    update = register["SG11-TD53/WP1"]
+    assert update.posted_at == documents_demo.TDS_POSTED
+    assert update.current_revision.uploaded_at == documents_demo.TDS_SUBMITTED
+    contribution = register["SG11-C1"]
+    assert contribution.current_revision.uploaded_at == documents_demo.CONTRIBUTIONS_UPLOADED
+    uploaded = contribution.events.get(type=DocumentEvent.Type.UPLOADED)
+    assert uploaded.at == documents_demo.CONTRIBUTIONS_UPLOADED
 
 
 def test_the_next_meeting_is_open_with_one_number_reserved(register, next_meeting, delegate):
