@@ -14,6 +14,16 @@ from django.urls import reverse
 from plenary.documents import numbering
 from plenary.meetings.models import LANGUAGES as LANGUAGE_NAMES
 
+# What a document's page and its API detail show of it, read with it in one query.
+DETAIL_RELATIONS = (
+    "study_group",
+    "study_period",
+    "meeting__body",
+    "current_revision",
+    "agenda_item",
+    "liaison",
+)
+
 
 def contact_of(person) -> dict[str, str]:
     """A person's own contact row, as a cover page's "Contact:" gives it (Document.contacts):

@@ -25,7 +25,7 @@ from plenary.documents.forms import (
     UploadForm,
     WithdrawForm,
 )
-from plenary.documents.models import Document, Revision, contact_of
+from plenary.documents.models import DETAIL_RELATIONS, Document, Revision, contact_of
 from plenary.meetings.models import Meeting
 from plenary.meetings.permissions import can_view_meeting
 from plenary.meetings.selectors import agenda_rows, meeting_deadlines
@@ -46,14 +46,7 @@ def _document(request, pk: int) -> Document:
     """A document whose existence the person may know of: drafts only to their submitter and the
     secretariat; everything else (metadata is public) to all."""
     document = get_object_or_404(
-        Document.objects.select_related(
-            "study_group",
-            "study_period",
-            "meeting__body",
-            "current_revision",
-            "agenda_item",
-            "liaison",
-        ),
+        Document.objects.select_related(*DETAIL_RELATIONS),
         pk=pk,
     )
     if document.state in DRAFT_STATES and not permissions.can_edit_document(request.user, document):

@@ -56,7 +56,7 @@ from plenary.api.schemas import (
 from plenary.decisions.models import WorkItem
 from plenary.documents import files, permissions, register, search, services
 from plenary.documents.forms import CONTACT_PARTS, ContributionForm, TdForm, clean_contacts
-from plenary.documents.models import Document, Revision
+from plenary.documents.models import DETAIL_RELATIONS, Document, Revision
 from plenary.groups.models import Body
 from plenary.meetings.models import Meeting
 from plenary.meetings.permissions import can_view_meeting
@@ -146,14 +146,7 @@ def _lookup(code: str) -> QuerySet[Document]:
 
 def _document(request: HttpRequest, code: str) -> Document:
     """The document with this file code, if the caller may know it exists; else 404."""
-    candidates = _lookup(code).select_related(
-        "study_group",
-        "study_period",
-        "meeting__body",
-        "current_revision",
-        "agenda_item",
-        "liaison",
-    )
+    candidates = _lookup(code).select_related(*DETAIL_RELATIONS)
     for document in candidates[:10]:
         if document.file_code != code:
             continue
