@@ -32,7 +32,7 @@ def _set_questions(field: forms.ModelMultipleChoiceField, meeting: Meeting) -> b
     if field.queryset.exists():
         return True
     study_group = meeting.body.study_group or meeting.body
-    field.help_text = f"{study_group.acronym} has no Questions on record: leave this empty."
+    field.help_text = f"{study_group.acronym} has no Questions on record."
     return False
 
 

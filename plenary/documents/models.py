@@ -466,3 +466,20 @@ class DocumentEvent(models.Model):
 
     def __str__(self):
         return f"{self.document_id} {self.type} at {self.at:%Y-%m-%d %H:%M}"
+
+    # Events whose detail speaks of the draft's exchange with the secretariat (its files' own
+    # names, why it was returned, what was corrected): for those who may read the file.
+    DRAFT_EXCHANGE = (Type.SUBMITTED, Type.RESUBMITTED, Type.RETURNED)
+    AFTER_DEADLINE = "; after the contribution deadline"
+
+    def public_detail(self) -> str:
+        """The detail as anyone may read it: an upload's revision and language (and whether it
+        came after the deadline) without the uploader's file name; nothing of a draft's
+        exchange with the secretariat."""
+        if self.type in self.DRAFT_EXCHANGE:
+            return ""
+        if self.type == self.Type.UPLOADED:
+            # "Rev.1 (E), name.docx[; after the contribution deadline]"
+            late = self.AFTER_DEADLINE if self.detail.endswith(self.AFTER_DEADLINE) else ""
+            return self.detail.split(", ", 1)[0] + late
+        return self.detail

@@ -331,7 +331,7 @@ def _revision_record(
     label = f"Rev.{revision.number}" if revision.number else "original"
     detail = f"{label} ({language}), {stored.original_name}"
     if after_deadline and not received and revision.number > 0:
-        detail += "; after the contribution deadline"
+        detail += DocumentEvent.AFTER_DEADLINE
     _record(document, DocumentEvent.Type.UPLOADED, actor, detail)
     if received and after_deadline and document.admitted_by_id is None:
         _record(
@@ -841,7 +841,9 @@ def documents_allocate(
             document=document,
             type=DocumentEvent.Type.ALLOCATED,
             actor=actor,
-            detail=items[document.agenda_item_id].title if document.agenda_item_id else "none",
+            detail=items[document.agenda_item_id].title
+            if document.agenda_item_id
+            else "none (its allocation removed)",
         )
         for document in changed
     )

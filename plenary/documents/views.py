@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from zipstream import ZIP_STORED, ZipStream
 
@@ -113,7 +114,7 @@ def allocate(request, slug):
         raise PermissionDenied("The meeting's chairs and the secretariat allocate its documents.")
     documents = list(
         Document.objects.filter(meeting=meeting)
-        .exclude(state__in=DRAFT_STATES)
+        .exclude(state__in=[*DRAFT_STATES, Document.State.WITHDRAWN])
         .select_related("study_group")
         .order_by("kind", "number", "id")
     )
@@ -159,7 +160,10 @@ def allocate(request, slug):
                 except services.DocumentRefused as exc:
                     messages.error(request, str(exc))
                 else:
-                    messages.success(request, _allocation_done(changed, removed))
+                    done = _allocation_done(changed, removed)
+                    if bulk and not selected:
+                        done += " Tick the documents that go to the chosen item."
+                    messages.success(request, done)
                     return redirect("documents:allocate", slug=meeting.slug)
     return render(
         request,
@@ -469,7 +473,7 @@ def withdraw(request, pk):
     except services.DocumentRefused as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"{document.display_number} is withdrawn.")
+        messages.success(request, f"{capfirst(document.display_number)} is withdrawn.")
     return redirect(document)
 
 

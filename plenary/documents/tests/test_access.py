@@ -540,4 +540,31 @@ def test_the_history_shows_file_names_only_to_readers_and_the_agenda_items_numbe
     assert f"<dt>Agenda item</dt><dd>4 {item.title}</dd>" in page
     client.force_login(outsider)
     page = client.get(posted.get_absolute_url()).content.decode()
-    assert "contribution.docx" not in page and "File uploaded" in page
+    assert "contribution.docx" not in page and "File uploaded: original (E)</li>" in page
+
+
+def test_a_posted_tds_exchange_with_the_secretariat_is_for_readers(
+    client, media, next_meeting, chair, secretariat, outsider
+):
+    """Why a draft was returned, and its files' own names, are not public metadata."""
+    from plenary.documents import services
+
+    from .test_tds import _submit
+
+    draft = _submit(next_meeting, chair, title="Agenda update")
+    services.td_return(document=draft, actor=secretariat, reason="Use the <b>current</b> one")
+    services.td_resubmit(
+        document=draft,
+        actor=chair,
+        title="Updated agenda",
+        source="Chairman, WP1/11",
+        level="WP1",
+    )
+    services.td_post(document=draft, actor=secretariat)
+    page = client.get(draft.get_absolute_url()).content.decode()
+    assert "Returned</li>" in page and "Use the" not in page and "td.docx" not in page
+    client.force_login(outsider)
+    assert "Use the" not in client.get(draft.get_absolute_url()).content.decode()
+    client.force_login(chair)
+    page = client.get(draft.get_absolute_url()).content.decode()
+    assert "Use the &lt;b&gt;current&lt;/b&gt; one" in page and "td.docx" in page

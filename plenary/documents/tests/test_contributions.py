@@ -286,7 +286,7 @@ def test_the_forms_say_when_the_study_group_has_no_questions(client, next_meetin
     label (the tests' ``questions`` fixture adds some)."""
     client.force_login(delegate)
     url = reverse("documents:contribution_new", args=[next_meeting.slug])
-    assert "SG11 has no Questions on record" in client.get(url).content.decode()
+    assert "SG11 has no Questions on record." in client.get(url).content.decode()
     client.force_login(chair)
     url = reverse("documents:td_new", args=[next_meeting.slug])
-    assert "SG11 has no Questions on record" in client.get(url).content.decode()
+    assert "SG11 has no Questions on record." in client.get(url).content.decode()

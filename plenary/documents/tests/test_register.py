@@ -163,3 +163,27 @@ def test_bulk_allocation_asks_for_a_choice_and_says_what_it_did(
     assert first.agenda_item is None and second.agenda_item == item
     response = client.post(url, {f"item-{first.pk}": "", f"item-{second.pk}": item.pk}, follow=True)
     assert "Nothing changed." in response.content.decode()
+    response = client.post(url, {"bulk_item": item.pk}, follow=True)
+    assert "Tick the documents that go to the chosen item." in response.content.decode()
+    assert first.events.filter(type="allocated", detail="none (its allocation removed)").exists()
+
+
+def test_a_withdrawn_document_is_not_offered_for_allocation(
+    client, next_meeting, chair, delegate, questions
+):
+    from plenary.documents import services
+
+    bulk_posted_contributions(next_meeting, delegate, questions=questions, count=2)
+    first, second = Document.objects.order_by("number")
+    services.document_withdraw(document=first, actor=delegate)
+    Document.objects.filter(pk=first.pk).update(agenda_item=None)
+    client.force_login(chair)
+    response = client.get(reverse("documents:allocate", args=[next_meeting.slug]))
+    assert [d.pk for d in response.context["documents"]] == [second.pk]
+    response = client.post(
+        reverse("documents:allocate", args=[next_meeting.slug]),
+        {f"item-{first.pk}": next_meeting.agenda_items.first().pk},
+        follow=True,
+    )
+    first.refresh_from_db()
+    assert first.agenda_item is None

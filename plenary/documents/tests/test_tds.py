@@ -184,3 +184,17 @@ def test_a_returned_draft_is_mailed_to_its_submitter_and_listed_for_them(
     assert reverse("documents:td_resubmit", args=[draft.pk]) in page
     client.force_login(delegate)
     assert "Your drafts" not in client.get(register).content.decode()
+
+
+def test_withdrawing_a_draft_speaks_of_no_number(client, media, next_meeting, chair):
+    draft = _submit(next_meeting, chair)
+    client.force_login(chair)
+    page = client.get(draft.get_absolute_url()).content.decode()
+    assert "I withdraw this draft: this cannot be undone." in page
+    assert "number stays taken" not in page
+    response = client.post(
+        reverse("documents:withdraw", args=[draft.pk]), {"confirm": "on"}, follow=True
+    )
+    assert f"{draft.display_number[0].upper()}{draft.display_number[1:]} is withdrawn." in (
+        response.content.decode()
+    )
