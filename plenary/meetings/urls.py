@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", manage.meeting_new, name="new"),
     path("<slug:slug>/", pages.meeting_detail, name="detail"),
     path("<slug:slug>/calendar.ics", pages.meeting_ics, name="ics"),
+    path("<slug:slug>/status/", manage.meeting_status, name="status"),
     path("<slug:slug>/agenda/edit/", agenda.agenda_edit, name="agenda_edit"),
     path("<slug:slug>/agenda/items/add/", agenda.agenda_item_add, name="agenda_item_add"),
     path(

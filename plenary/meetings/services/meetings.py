@@ -84,3 +84,41 @@ def meeting_create(*, by: User, body: Body, **fields: Any) -> Meeting:
         # Another request took the slug between validation and saving.
         raise ValidationError({"slug": "A meeting with this slug already exists."}) from None
     return meeting
+
+
+# The secretariat moves a meeting through its life: what each status may become, and the words
+# of the action on the meeting page. A slip is undone the same way (a cancelled meeting is
+# announced again, a closed one reopened).
+STATUS_ACTIONS: dict[str, dict[str, str]] = {
+    Meeting.Status.DRAFT: {
+        Meeting.Status.ANNOUNCED: "Announce the meeting",
+        Meeting.Status.CANCELLED: "Cancel the meeting",
+    },
+    Meeting.Status.ANNOUNCED: {
+        Meeting.Status.IN_PROGRESS: "Open the meeting",
+        Meeting.Status.CLOSED: "Close the meeting",
+        Meeting.Status.CANCELLED: "Cancel the meeting",
+    },
+    Meeting.Status.IN_PROGRESS: {Meeting.Status.CLOSED: "Close the meeting"},
+    Meeting.Status.CLOSED: {Meeting.Status.IN_PROGRESS: "Reopen the meeting"},
+    Meeting.Status.CANCELLED: {Meeting.Status.ANNOUNCED: "Announce the meeting again"},
+}
+
+
+@transaction.atomic
+def meeting_set_status(*, meeting: Meeting, by: User, status: str) -> Meeting:
+    """Move the meeting to ``status`` (announced: shown to everyone and open for registration;
+    in progress; closed; cancelled), as STATUS_ACTIONS allows; only the body's secretariat may.
+    """
+    if not is_secretariat(by, meeting.body):
+        raise PermissionDenied("Only the body's secretariat changes a meeting's status.")
+    meeting = Meeting.objects.select_for_update().select_related("body").get(pk=meeting.pk)
+    if status not in STATUS_ACTIONS.get(meeting.status, {}):
+        wanted = Meeting.Status(status).label if status in Meeting.Status.values else "that"
+        raise ValidationError(
+            f"A meeting that is {meeting.get_status_display().lower()} cannot become "
+            f"{wanted.lower()}."
+        )
+    meeting.status = status
+    meeting.save(update_fields=["status"])
+    return meeting

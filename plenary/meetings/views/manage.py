@@ -23,7 +23,7 @@ from plenary.meetings.forms import DeadlineOverrideForm, MeetingCreateForm
 from plenary.meetings.models import Meeting
 from plenary.meetings.permissions import can_view_meeting
 from plenary.meetings.services.deadlines import deadline_override_clear, deadline_override_set
-from plenary.meetings.services.meetings import meeting_create
+from plenary.meetings.services.meetings import STATUS_ACTIONS, meeting_create, meeting_set_status
 
 
 @login_required
@@ -49,12 +49,35 @@ def meeting_new(request):
     return render(request, "meetings/manage/meeting_new.html", {"form": form})
 
 
+@login_required
+@require_POST
+def meeting_status(request, slug):
+    """The secretariat announces, opens, closes or cancels the meeting (STATUS_ACTIONS)."""
+    meeting = _meeting_for_secretariat(request, slug)
+    try:
+        meeting = meeting_set_status(
+            meeting=meeting, by=request.user, status=request.POST.get("status", "")
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"The meeting is now {meeting.get_status_display().lower()}.")
+    return redirect(meeting)
+
+
+def status_actions(meeting: Meeting) -> list[tuple[str, str]]:
+    """The meeting page's status buttons for the secretariat: (status, words)."""
+    return list(STATUS_ACTIONS.get(meeting.status, {}).items())
+
+
 def _meeting_for_secretariat(request, slug: str) -> Meeting:
     meeting = get_object_or_404(Meeting.objects.select_related("body"), slug=slug)
     if not can_view_meeting(request.user, meeting):
         raise Http404("No meeting matches the given query.")
     if not is_secretariat(request.user, meeting.body):
-        raise PermissionDenied("Only the body's secretariat changes a meeting's deadlines.")
+        raise PermissionDenied(
+            "Only the body's secretariat changes a meeting's deadlines and status."
+        )
     return meeting
 
 
@@ -126,6 +149,9 @@ def deadlines_context(request, meeting: Meeting) -> dict:
         "deadlines": rows,
         "deadlines_error": error_text,
         "can_change_deadlines": is_secretariat(request.user, meeting.body),
+        "status_actions": status_actions(meeting)
+        if is_secretariat(request.user, meeting.body)
+        else [],
     }
 
 
