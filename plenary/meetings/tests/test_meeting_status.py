@@ -87,3 +87,28 @@ def test_anonymous_people_are_sent_to_sign_in_and_get_is_refused(client, next_me
     client.force_login(secretariat)
     assert client.get(reverse("meetings:status", args=[next_meeting.slug])).status_code == 405
     assert _status(next_meeting) == Meeting.Status.ANNOUNCED
+
+
+def test_creating_a_meeting_says_how_to_announce_it(client, secretariat):
+    wp1 = Body.objects.get(acronym="WP1/11")
+    client.force_login(secretariat)
+    response = client.post(
+        reverse("meetings:new"),
+        {
+            "body": wp1.pk,
+            "title": "Virtual meeting of Working Party 1/11",
+            "slug": "",
+            "start_date": "2027-06-10",
+            "end_date": "2027-06-10",
+            "daily_start": "12:00",
+            "daily_end": "15:00",
+            "time_zone": "Europe/Zurich",
+            "mode": "virtual",
+            "languages": ["en"],
+            "deadline_policy": "itu-t",
+        },
+        follow=True,
+    )
+    text = response.content.decode()
+    assert "announce it from this page when it is ready" in text
+    assert 'value="announced">Announce the meeting</button>' in text

@@ -44,7 +44,11 @@ def meeting_new(request):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "The meeting is created as a draft; its deadlines are below.")
+            messages.success(
+                request,
+                "The meeting is created as a draft, seen by the secretariat alone; announce it "
+                "from this page when it is ready. Its deadlines are below.",
+            )
             return redirect(meeting)
     return render(request, "meetings/manage/meeting_new.html", {"form": form})
 
