@@ -6,36 +6,25 @@ Each task takes the request's id (task arguments travel as JSON) and reads the r
 import zoneinfo
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db.models import QuerySet
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django_tasks import task
 
 from plenary.accounts.models import OrganizationRequest, User
+from plenary.core.mail import send_templated
 from plenary.groups.models import Role
 from plenary.membership.models import FocalPoint
 
 
-def _zone(person: User) -> zoneinfo.ZoneInfo:
-    """The recipient's own time zone; else the site's, as there is no meeting to borrow one from."""
-    return zoneinfo.ZoneInfo(person.time_zone or settings.TIME_ZONE)
-
-
 def _send(*, template: str, recipient: User, context: dict) -> None:
-    """Render <template>_subject.txt, .txt and .html in the recipient's time zone and send."""
-    zone = _zone(recipient)
-    context = {**context, "recipient": recipient, "recipient_tz": zone}
-    with timezone.override(zone):
-        subject = render_to_string(f"accounts/email/{template}_subject.txt", context)
-        text = render_to_string(f"accounts/email/{template}.txt", context)
-        html = render_to_string(f"accounts/email/{template}.html", context)
-    message = EmailMultiAlternatives(
-        subject=" ".join(subject.split()), body=text, to=[recipient.email]
+    """Send accounts/email/<template> in the recipient's time zone; else the site's, as there is
+    no meeting to borrow one from."""
+    send_templated(
+        stem=f"accounts/email/{template}",
+        recipient=recipient,
+        otherwise=zoneinfo.ZoneInfo(settings.TIME_ZONE),
+        context=context,
     )
-    message.attach_alternative(html, "text/html")
-    message.send()
 
 
 def _request(request_id: int) -> OrganizationRequest:

@@ -5,11 +5,10 @@ indexes the document as it is then.
 """
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django_tasks import task
 
+from plenary.core.mail import send_templated
 from plenary.documents import search
 from plenary.documents.models import DocumentEvent
 
@@ -33,7 +32,6 @@ def send_draft_returned(event_id: int) -> int:
     if recipient is None or not recipient.email:
         return 0
     context = {
-        "recipient": recipient,
         "document": document,
         "meeting": document.meeting,
         "reason": event.detail,
@@ -41,14 +39,10 @@ def send_draft_returned(event_id: int) -> int:
         "register_url": settings.SITE_URL
         + reverse("documents:register", args=[document.meeting.slug]),
     }
-    subject = render_to_string("documents/email/draft_returned_subject.txt", context)
-    message = EmailMultiAlternatives(
-        subject=" ".join(subject.split()),
-        body=render_to_string("documents/email/draft_returned.txt", context),
-        to=[recipient.email],
+    send_templated(
+        stem="documents/email/draft_returned",
+        recipient=recipient,
+        otherwise=document.meeting.tz,
+        context=context,
     )
-    message.attach_alternative(
-        render_to_string("documents/email/draft_returned.html", context), "text/html"
-    )
-    message.send()
     return 1

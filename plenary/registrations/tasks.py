@@ -4,46 +4,30 @@ Each task takes ids (task arguments travel as JSON) and reads the rows afresh. A
 is about one event, so it tells what happened then even if the registration changed since.
 """
 
-import zoneinfo
-
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django_tasks import task
 
 from plenary.accounts.models import User
+from plenary.core.mail import send_templated
 from plenary.groups.models import Role
 from plenary.membership.models import FocalPoint
 from plenary.registrations.models import Registration, RegistrationEvent
 
 
-def _zone(person: User, meeting) -> zoneinfo.ZoneInfo:
-    """The recipient's own time zone, else the meeting's."""
-    return zoneinfo.ZoneInfo(person.time_zone) if person.time_zone else meeting.tz
-
-
 def _send(*, template: str, recipient: User, context: dict) -> None:
-    """Render <template>_subject.txt, .txt and .html in the recipient's time zone and send."""
+    """Send registrations/email/<template> in the recipient's time zone (else the meeting's)."""
     meeting = context["meeting"]
-    zone = _zone(recipient, meeting)
-    context = {
-        **context,
-        "recipient": recipient,
-        "recipient_tz": zone,
-        "site_url": settings.SITE_URL,
-        "meeting_url": settings.SITE_URL + meeting.get_absolute_url(),
-    }
-    with timezone.override(zone):
-        subject = render_to_string(f"registrations/email/{template}_subject.txt", context)
-        text = render_to_string(f"registrations/email/{template}.txt", context)
-        html = render_to_string(f"registrations/email/{template}.html", context)
-    message = EmailMultiAlternatives(
-        subject=" ".join(subject.split()), body=text, to=[recipient.email]
+    send_templated(
+        stem=f"registrations/email/{template}",
+        recipient=recipient,
+        otherwise=meeting.tz,
+        context={
+            **context,
+            "site_url": settings.SITE_URL,
+            "meeting_url": settings.SITE_URL + meeting.get_absolute_url(),
+        },
     )
-    message.attach_alternative(html, "text/html")
-    message.send()
 
 
 def _registration(registration_id: int) -> Registration:
