@@ -53,6 +53,7 @@ from plenary.documents.permissions import can_manage_documents
 from plenary.documents.word import SHIPPED_DIR, contribution_template_path
 from plenary.groups.models import Body, StudyPeriod
 from plenary.meetings.models import AgendaItem, Meeting
+from plenary.meetings.selectors import place_and_date
 
 LIAISON_TEMPLATE = "liaison-statement-template.docx"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -281,26 +282,6 @@ def _set_paragraph(p, lines: list[str]) -> None:
             text.text = part
             run.append(text)
             p.append(run)
-
-
-# What a meeting writes on the cover -------------------------------------------------------------
-
-
-def place_and_date(meeting: Meeting) -> str:
-    """'Virtual, 19 November 2020', 'Geneva, 10-19 November 2025', 'Geneva, 28 October -
-    6 November 2025', as ITU covers write a meeting."""
-    virtual = meeting.mode == Meeting.Mode.VIRTUAL
-    where = meeting.place or ("Virtual" if virtual else meeting.get_mode_display())
-    start, end = meeting.start_date, meeting.end_date
-    if start == end:
-        when = f"{end:%-d %B %Y}"
-    elif (start.year, start.month) == (end.year, end.month):
-        when = f"{start.day}-{end:%-d %B %Y}"
-    elif start.year == end.year:
-        when = f"{start:%-d %B} - {end:%-d %B %Y}"
-    else:
-        when = f"{start:%-d %B %Y} - {end:%-d %B %Y}"
-    return f"{where}, {when}"
 
 
 def _period(meeting: Meeting) -> StudyPeriod | None:

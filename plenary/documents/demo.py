@@ -35,6 +35,7 @@ from plenary.documents.models import (
 )
 from plenary.documents.word import contribution_template_path
 from plenary.meetings.models import AgendaItem, Meeting
+from plenary.meetings.selectors import place_and_date
 
 UTC = dt.UTC
 # The demo's TDs continue the seed meeting's series where the agenda update, SG11-TD53/WP1 (named
@@ -310,7 +311,7 @@ def _frozen(contacts: Sequence[dict[str, str]]) -> Contacts:
 
 
 @cache
-def _td_file(number: str, place_and_date: str, paper: Paper, contacts: Contacts) -> bytes:
+def _td_file(number: str, venue: str, paper: Paper, contacts: Contacts) -> bytes:
     cover = fill_contribution_template(
         contribution_template_path(),
         {
@@ -318,7 +319,7 @@ def _td_file(number: str, place_and_date: str, paper: Paper, contacts: Contacts)
             "study_group": "11",
             "study_period": "2017-2020",
             "questions": [],
-            "place_and_date": place_and_date,
+            "place_and_date": venue,
             "source": paper.source,
             "title": paper.title,
             "contacts": [dict(contact) for contact in contacts],
@@ -434,9 +435,6 @@ def _td(meeting: Meeting, paper: Paper, people: dict[str, User]) -> Document | N
     if _existing(meeting, paper):
         return None
     number = f"SG11-TD{_next_td_number(meeting)}/WP1"
-    place_and_date = (
-        f"{meeting.place or meeting.get_mode_display()}, {meeting.start_date:%-d %B %Y}"
-    )
     # An incoming LS names its sender's contacts, as its cover does; others their submitter.
     if paper.ls_cover:
         contacts = [
@@ -446,7 +444,7 @@ def _td(meeting: Meeting, paper: Paper, people: dict[str, User]) -> Document | N
         content = _liaison_file(number, paper)
     else:
         contacts = [contact_of(people[paper.submitter])]
-        content = _td_file(number, place_and_date, paper, _frozen(contacts))
+        content = _td_file(number, place_and_date(meeting), paper, _frozen(contacts))
     name = f"{number.replace('/', '-')}.docx"
     draft = services.td_submit(
         meeting=meeting,

@@ -35,7 +35,7 @@ from plenary.documents.models import (
 from plenary.documents.word import filled_contribution
 from plenary.groups.models import Body, StudyPeriod
 from plenary.meetings.models import LANGUAGES, AgendaItem, Meeting
-from plenary.meetings.selectors import deadline_passed, meeting_dates, meeting_deadlines
+from plenary.meetings.selectors import deadline_passed, meeting_deadlines, place_and_date
 
 TD_LEVEL_RE = re.compile(r"^(PLEN|GEN|WP\d{1,2})$")
 
@@ -187,17 +187,13 @@ def contribution_register(
 def contribution_template(*, document: Document) -> bytes:
     """The official contribution template with this contribution's cover filled in."""
     meeting = document.meeting
-    place_and_date = ""
-    if meeting is not None:
-        where = meeting.place or meeting.get_mode_display()
-        place_and_date = f"{where}, {meeting_dates(meeting)}"
     return filled_contribution(
         {
             "number": document.display_number,
             "study_group": str(document.study_group.number),
             "study_period": str(document.study_period),
             "questions": [q.acronym.removeprefix("Q") for q in document.questions.all()],
-            "place_and_date": place_and_date,
+            "place_and_date": place_and_date(meeting) if meeting is not None else "",
             "source": document.source,
             "title": document.title,
             "contacts": document.contacts,

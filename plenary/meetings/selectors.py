@@ -284,3 +284,11 @@ def meeting_dates(meeting: Meeting) -> str:
     if start.year == end.year:
         return f"{start.day} {start:%B} - {end.day} {end:%B %Y}"
     return f"{start.day} {start:%B %Y} - {end.day} {end:%B %Y}"
+
+
+def place_and_date(meeting: Meeting) -> str:
+    """'Virtual, 19 November 2020', 'Geneva, 10-19 November 2025', 'Geneva, 28 October -
+    6 November 2025', as ITU covers write a meeting (a contribution's, a TD's, an LS's)."""
+    virtual = meeting.mode == Meeting.Mode.VIRTUAL
+    where = meeting.place or ("Virtual" if virtual else meeting.get_mode_display())
+    return f"{where}, {meeting_dates(meeting)}"
