@@ -257,6 +257,17 @@ class LiaisonDetails(models.Model):
         WORKING_PARTY = "working_party", "Working party"
         RAPPORTEUR_GROUP = "rapporteur_group", "Rapporteur group"
 
+    # The fields an LS adds to a TD (what a resubmission compares, what the API shows).
+    FIELDS = (
+        "direction",
+        "is_reply",
+        "for_action",
+        "for_comment",
+        "for_information",
+        "approval",
+        "deadline",
+    )
+
     document = models.OneToOneField(Document, on_delete=models.CASCADE, related_name="liaison")
     direction = models.CharField(max_length=10, choices=Direction.choices)
     is_reply = models.BooleanField(default=False, help_text="A reply (/r) to an earlier LS.")

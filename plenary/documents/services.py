@@ -737,17 +737,6 @@ def td_resubmit(
         raise
 
 
-_LIAISON_FIELDS = (
-    "direction",
-    "is_reply",
-    "for_action",
-    "for_comment",
-    "for_information",
-    "approval",
-    "deadline",
-)
-
-
 @transaction.atomic
 def _td_resubmit_record(
     *,
@@ -770,8 +759,9 @@ def _td_resubmit_record(
         corrected.append("questions")
     existing = LiaisonDetails.objects.filter(document=document).first()
     if liaison:
-        before = {name: getattr(existing, name) for name in _LIAISON_FIELDS} if existing else {}
-        after = {name: liaison.get(name, before.get(name)) for name in _LIAISON_FIELDS}
+        names = LiaisonDetails.FIELDS
+        before = {name: getattr(existing, name) for name in names} if existing else {}
+        after = {name: liaison.get(name, before.get(name)) for name in names}
         if before != after:
             corrected.append("liaison details")
     elif existing is not None:

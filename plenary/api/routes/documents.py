@@ -56,7 +56,7 @@ from plenary.api.schemas import (
 from plenary.decisions.models import WorkItem
 from plenary.documents import files, permissions, register, search, services
 from plenary.documents.forms import CONTACT_PARTS, ContributionForm, TdForm, clean_contacts
-from plenary.documents.models import DETAIL_RELATIONS, Document, Revision
+from plenary.documents.models import DETAIL_RELATIONS, Document, LiaisonDetails, Revision
 from plenary.groups.models import Body
 from plenary.meetings.models import Meeting
 from plenary.meetings.permissions import can_view_meeting
@@ -246,15 +246,7 @@ def _liaison(document: Document) -> dict | None:
     liaison = getattr(document, "liaison", None)
     if liaison is None:
         return None
-    return {
-        "direction": liaison.direction,
-        "is_reply": liaison.is_reply,
-        "for_action": liaison.for_action,
-        "for_comment": liaison.for_comment,
-        "for_information": liaison.for_information,
-        "approval": liaison.approval,
-        "deadline": liaison.deadline,
-    }
+    return {name: getattr(liaison, name) for name in LiaisonDetails.FIELDS}
 
 
 def _contacts(contacts: list[ContactIn]) -> list[dict[str, str]] | None:
