@@ -248,6 +248,12 @@ def detail(request, pk):
     can_edit = permissions.change_refusal(request.user, document) is None
     meeting = document.meeting
     can_manage = meeting is not None and permissions.can_manage_documents(request.user, meeting)
+    # The upload section and the translation section both ask the meeting's deadlines.
+    deadlines = (
+        meeting_deadlines(meeting)
+        if meeting is not None and document.kind == Document.Kind.CONTRIBUTION
+        else None
+    )
     context = {
         "document": document,
         "liaison": getattr(document, "liaison", None),
@@ -268,33 +274,33 @@ def detail(request, pk):
         "agenda_number": register_rows.agenda_numbers(meeting).get(document.agenda_item_id)
         if meeting is not None and document.agenda_item_id
         else None,
-        "contribution_deadline": _contribution_deadline(document),
-        **_translation_context(document, can_edit=can_edit, can_manage=can_manage),
+        "contribution_deadline": _passed(deadlines, "contributions"),
+        **_translation_context(document, deadlines, can_edit=can_edit, can_manage=can_manage),
     }
     return render(request, "documents/detail.html", context)
 
 
-def _contribution_deadline(document: Document):
-    """The contribution deadline of the document's meeting once it has passed (what the upload
-    form warns of), else None."""
-    if document.kind != Document.Kind.CONTRIBUTION or document.meeting is None:
+def _passed(deadlines: dict | None, key: str):
+    """The deadline ``key`` once it has passed (what the upload form warns of), else None."""
+    if deadlines is None or not deadlines[key].passed(timezone.now()):
         return None
-    deadline = meeting_deadlines(document.meeting)["contributions"]
-    return deadline if deadline.passed(timezone.now()) else None
+    return deadlines[key]
 
 
-def _translation_context(document: Document, *, can_edit: bool, can_manage: bool) -> dict:
+def _translation_context(
+    document: Document, deadlines: dict | None, *, can_edit: bool, can_manage: bool
+) -> dict:
     """What the document page shows of translation: the requests, the deadline, and a form for
     the languages still open to request (to the submitter before the deadline, and to the
     secretariat)."""
     meeting = document.meeting
-    if document.kind != Document.Kind.CONTRIBUTION or meeting is None:
+    if deadlines is None:  # not a contribution to a meeting
         return {"translation_requests": [], "translation_form": None}
     requests = list(document.translation_requests.select_related("requested_by"))
     if not requests and not services.translatable_languages(meeting):
         # A meeting in one language: there is nothing to translate into.
         return {"translation_requests": [], "translation_form": None, "no_translation": True}
-    deadline = meeting_deadlines(meeting)["translation"]
+    deadline = deadlines["translation"]
     passed = deadline.passed(timezone.now())
     open_languages = [
         code
@@ -354,7 +360,8 @@ def contribution_new(request, slug):
         "source": user.organization.name if user.organization else "",
         "contacts": [contact_of(user)],
     }
-    deadline = meeting_deadlines(meeting)["translation"]
+    deadlines = meeting_deadlines(meeting)
+    deadline = deadlines["translation"]
     translatable = (
         services.translatable_languages(meeting)
         if not deadline.passed(timezone.now()) or permissions.can_manage_documents(user, meeting)
@@ -379,7 +386,7 @@ def contribution_new(request, slug):
         except services.DocumentRefused as exc:
             form.add_error(None, str(exc))
         else:
-            contributions = meeting_deadlines(meeting)["contributions"]
+            contributions = deadlines["contributions"]
             if contributions.passed(timezone.now()):
                 then = (
                     f"The contribution deadline ({contributions.date:%-d %B %Y}) has passed: "
@@ -443,8 +450,8 @@ def upload(request, pk):
         messages.error(request, f"The upload was refused. {exc}")
     else:
         label = f"Rev.{revision.number}" if revision.number else "The file"
-        document.refresh_from_db(fields=["late", "held_for_next"])
-        if document.held_for_next:
+        # The revision's document is the one the service marked (late, held), as saved.
+        if revision.document.held_for_next:
             messages.warning(
                 request,
                 f"{label} of {document.display_number} is posted, after the contribution "

@@ -70,3 +70,18 @@ def test_a_meeting_in_one_language_offers_no_translation(client, media, next_mee
     next_meeting.languages = ["en", "fr"]
     next_meeting.save(update_fields=["languages"])
     assert "<h2>Translation</h2>" in client.get(document.get_absolute_url()).content.decode()
+
+
+def test_the_document_page_reads_the_meetings_deadlines_once(client, media, next_meeting, delegate):
+    """The upload section and the translation section share one reading of the deadlines."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    next_meeting.languages = ["en", "fr"]  # a translation section too
+    next_meeting.save(update_fields=["languages"])
+    document = register_contribution(next_meeting, delegate)
+    client.force_login(delegate)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(document.get_absolute_url()).status_code == 200
+    overrides = [q for q in captured if "deadlineoverride" in q["sql"]]
+    assert len(overrides) == 1

@@ -69,11 +69,6 @@ def meeting_status(request, slug):
     return redirect(meeting)
 
 
-def status_actions(meeting: Meeting) -> list[tuple[str, str]]:
-    """The meeting page's status buttons for the secretariat: (status, words)."""
-    return list(STATUS_ACTIONS.get(meeting.status, {}).items())
-
-
 def _meeting_for_secretariat(request, slug: str) -> Meeting:
     meeting = get_object_or_404(Meeting.objects.select_related("body"), slug=slug)
     if not can_view_meeting(request.user, meeting):
@@ -149,12 +144,13 @@ def deadlines_context(request, meeting: Meeting) -> dict:
         rows, error_text = [], str(error)
     else:
         rows, error_text = [_deadline_row(meeting, d, now) for d in deadlines.values()], ""
+    secretariat = is_secretariat(request.user, meeting.body)
     return {
         "deadlines": rows,
         "deadlines_error": error_text,
-        "can_change_deadlines": is_secretariat(request.user, meeting.body),
-        "status_actions": status_actions(meeting)
-        if is_secretariat(request.user, meeting.body)
+        "can_change_deadlines": secretariat,
+        "status_actions": list(STATUS_ACTIONS.get(meeting.status, {}).items())
+        if secretariat
         else [],
     }
 
