@@ -483,6 +483,13 @@ class DocumentEvent(models.Model):
     DRAFT_EXCHANGE = (Type.SUBMITTED, Type.RESUBMITTED, Type.RETURNED)
     AFTER_DEADLINE = "; after the contribution deadline"
 
+    @classmethod
+    def upload_detail(cls, revision: int, language: str, file_name: str, *, late: bool) -> str:
+        """An upload's detail, "Rev.1 (E), name.docx[; after the contribution deadline]": the
+        one format public_detail reads back."""
+        label = f"Rev.{revision}" if revision else "original"
+        return f"{label} ({language}), {file_name}" + (cls.AFTER_DEADLINE if late else "")
+
     def public_detail(self) -> str:
         """The detail as anyone may read it: an upload's revision and language (and whether it
         came after the deadline) without the uploader's file name; nothing of a draft's
@@ -490,7 +497,7 @@ class DocumentEvent(models.Model):
         if self.type in self.DRAFT_EXCHANGE:
             return ""
         if self.type == self.Type.UPLOADED:
-            # "Rev.1 (E), name.docx[; after the contribution deadline]"
+            # As upload_detail writes it: the file name is what follows the first ", ".
             late = self.AFTER_DEADLINE if self.detail.endswith(self.AFTER_DEADLINE) else ""
             return self.detail.split(", ", 1)[0] + late
         return self.detail

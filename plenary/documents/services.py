@@ -324,10 +324,12 @@ def _revision_record(
         document.state = Document.State.POSTED
         document.posted_at = now
         fields.append("posted_at")
-    label = f"Rev.{revision.number}" if revision.number else "original"
-    detail = f"{label} ({language}), {stored.original_name}"
-    if after_deadline and not received and revision.number > 0:
-        detail += DocumentEvent.AFTER_DEADLINE
+    detail = DocumentEvent.upload_detail(
+        revision.number,
+        language,
+        stored.original_name,
+        late=after_deadline and not received and revision.number > 0,
+    )
     _record(document, DocumentEvent.Type.UPLOADED, actor, detail)
     if received and after_deadline and document.admitted_by_id is None:
         _record(
