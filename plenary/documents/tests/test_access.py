@@ -568,3 +568,29 @@ def test_a_posted_tds_exchange_with_the_secretariat_is_for_readers(
     client.force_login(chair)
     page = client.get(draft.get_absolute_url()).content.decode()
     assert "Use the &lt;b&gt;current&lt;/b&gt; one" in page and "td.docx" in page
+
+
+def test_the_public_history_of_a_late_revision_says_so_without_the_file_name(
+    media, next_meeting, delegate
+):
+    """What an outsider reads of an upload: the revision, its language, and a late mark."""
+    import datetime as dt
+
+    from plenary.documents.models import DocumentEvent
+    from plenary.meetings.selectors import meeting_deadlines
+
+    cutoff = meeting_deadlines(next_meeting)["contributions"].cutoff
+    document = register_contribution(next_meeting, delegate)
+    upload(document, delegate, filled(document), now=cutoff - dt.timedelta(days=1))
+    upload(document, delegate, filled(document), name="my notes.docx", now=cutoff)
+    shown = [
+        (e.detail, e.public_detail())
+        for e in DocumentEvent.objects.filter(document=document, type="uploaded").order_by("pk")
+    ]
+    assert shown == [
+        ("original (E), contribution.docx", "original (E)"),
+        (
+            "Rev.1 (E), my notes.docx; after the contribution deadline",
+            "Rev.1 (E); after the contribution deadline",
+        ),
+    ]

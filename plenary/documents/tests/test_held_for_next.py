@@ -173,3 +173,11 @@ def test_admitting_what_is_no_longer_held_says_so(
     assert "nothing to admit" in response.content.decode()
     held.refresh_from_db()
     assert held.admitted_by is None
+
+
+def test_the_next_meeting_is_one_that_has_not_ended(seed_meeting, next_meeting):
+    """An announced meeting already over (after the seed meeting, in 2020) is passed by."""
+    ended = _later(seed_meeting, days=21)
+    Meeting.objects.filter(pk=ended.pk).update(status=Meeting.Status.ANNOUNCED)
+    assert ended.end_date < dt.date.today()
+    assert services.next_meeting_of(seed_meeting) == next_meeting

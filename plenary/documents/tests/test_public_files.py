@@ -162,3 +162,19 @@ def test_it_refuses_an_unknown_choice(client, posted, secretariat):
     assert "Say whether the file is to be public or members-only." in response.content.decode()
     posted.refresh_from_db()
     assert not posted.is_public
+
+
+def test_a_collective_letters_access_is_not_changed(client, posted, secretariat):
+    """A letter is open to everyone whatever its mark: no button, and the service refuses."""
+    Document.objects.filter(pk=posted.pk).update(kind=Document.Kind.COLLECTIVE_LETTER)
+    letter = Document.objects.get(pk=posted.pk)
+    client.force_login(secretariat)
+    assert "Make the file public" not in client.get(letter.get_absolute_url()).content.decode()
+    with pytest.raises(services.DocumentRefused, match="open to everyone"):
+        services.document_access_set(document=letter, actor=secretariat, public=True)
+    response = _mark(client, letter, "public", follow=True)
+    assert "A collective letter is open to everyone whatever its mark." in (
+        response.content.decode()
+    )
+    letter.refresh_from_db()
+    assert not letter.is_public
