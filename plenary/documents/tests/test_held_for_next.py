@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from plenary.documents import services
 from plenary.documents.models import Document
@@ -179,5 +180,5 @@ def test_the_next_meeting_is_one_that_has_not_ended(seed_meeting, next_meeting):
     """An announced meeting already over (after the seed meeting, in 2020) is passed by."""
     ended = _later(seed_meeting, days=21)
     Meeting.objects.filter(pk=ended.pk).update(status=Meeting.Status.ANNOUNCED)
-    assert ended.end_date < dt.date.today()
+    assert ended.end_date < timezone.localdate()
     assert services.next_meeting_of(seed_meeting) == next_meeting
